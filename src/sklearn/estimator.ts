@@ -1,0 +1,69 @@
+import type { NDArray, PyObject } from "../pickle/values.js";
+
+/**
+ * The contract every TypeScript scikit-learn estimator implements, and the registry that maps the class
+ * names found in pickles to them. The registry is also the pickle allow-list for scikit-learn classes:
+ * a class that no module registered is refused by the reader with an error naming it.
+ */
+
+/** The methods scikit-learn exposes that we serve; the V2 output is named after the method (MLServer). */
+export type Method =
+  | "predict"
+  | "predict_proba"
+  | "predict_log_proba"
+  | "decision_function"
+  | "transform"
+  | "score_samples";
+
+/**
+ * Model input. A numeric 2-D array (rows × features, row-major) or a table of named columns
+ * (pandas-style, what ColumnTransformer by name, encoders and vectorizers need). A 1-D input of strings
+ * (for a text vectorizer) is a Table with one column.
+ */
+export type Input = NDArray | Table;
+
+export interface Table {
+  readonly kind: "table";
+  readonly rows: number;
+  readonly columns: ReadonlyArray<{
+    readonly name: string;
+    readonly values: Float64Array | readonly unknown[];
+  }>;
+}
+
+export interface Estimator {
+  /** Fully qualified class name as pickled, e.g. "sklearn.ensemble._forest.RandomForestClassifier". */
+  readonly cls: string;
+  /** The methods this fitted instance supports (e.g. SVC without probability=True has no predict_proba). */
+  readonly methods: ReadonlySet<Method>;
+  /** Run one method; outputs keep scikit-learn's dtype (class labels keep their original type). */
+  call(method: Method, X: Input): NDArray;
+  /** Number of input features when known (n_features_in_), for metadata. */
+  readonly nFeaturesIn?: number;
+  /** Column names seen at fit (feature_names_in_), when the model was fitted on a DataFrame. */
+  readonly featureNamesIn?: readonly string[];
+}
+
+/** Builds an estimator from its pickled form; `hydrate` turns nested PyObjects (pipeline steps…) into estimators. */
+export type EstimatorFactory = (obj: PyObject, hydrate: (value: unknown) => unknown) => unknown;
+
+const factories = new Map<string, EstimatorFactory>();
+
+/**
+ * Register the factory for a class. `name` is the class's simple name ("LogisticRegression"); it matches any
+ * module path under `sklearn.` because scikit-learn moves classes between private modules across releases.
+ * Helper classes that are only data (Tree, _BinMapper, loss objects, KDTree…) register a factory too.
+ */
+export function registerClass(name: string, factory: EstimatorFactory): void {
+  if (factories.has(name)) throw new Error(`duplicate sklearn class registration: ${name}`);
+  factories.set(name, factory);
+}
+
+export function factoryFor(cls: string): EstimatorFactory | undefined {
+  if (!cls.startsWith("sklearn.")) return undefined;
+  return factories.get(cls.slice(cls.lastIndexOf(".") + 1));
+}
+
+export function registeredClassNames(): string[] {
+  return [...factories.keys()].sort();
+}
