@@ -1,0 +1,16 @@
+export { isNDArray, isPyObject, stateMap, toFloat64, toInt32, toMatrix, toNumber } from "./convert.js";
+export { BOOL, FLOAT32, FLOAT64, INT32, INT64, OBJECT } from "./dtypes.js";
+export { EstimatorStateError, InvalidInputError, UnsupportedEstimatorError } from "./errors.js";
+export {
+  featureNamesIn,
+  type MatrixMethod,
+  type NumericEstimatorSpec,
+  numericEstimator,
+  registerDataClass,
+  registerNumericEstimator,
+} from "./estimator.js";
+export { type InputOptions, inputMatrix } from "./input.js";
+export { ClassLabels } from "./labels.js";
+export * from "./math.js";
+export * from "./ndarray.js";
+export { State } from "./state.js";

@@ -1,0 +1,107 @@
+import type { NDArray } from "../../pickle/values.js";
+import type { Input, Table } from "../estimator.js";
+import { InvalidInputError } from "./errors.js";
+import { type Matrix, matrix } from "./ndarray.js";
+
+export interface InputOptions {
+  /** estimator name for messages */
+  readonly estimator: string;
+  /** n_features_in_, when the model knows it */
+  readonly nFeatures?: number;
+  /** feature_names_in_: a Table is matched to them by column name */
+  readonly featureNames?: readonly string[];
+  /** NaN allowed (estimators with native missing-value support); scikit-learn rejects it otherwise */
+  readonly allowNaN?: boolean;
+  /** ±inf allowed; almost no estimator accepts it */
+  readonly allowInf?: boolean;
+}
+
+function cell(v: unknown, where: () => string, estimator: string): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (typeof v === "bigint") return Number(v);
+  if (v === null || v === undefined) return Number.NaN; // pandas' missing value in a numeric column
+  const shown = typeof v === "string" ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : typeof v;
+  throw new InvalidInputError(`${estimator} needs numeric input, but ${where()} is ${shown}`);
+}
+
+function fromArray(X: NDArray, estimator: string): Matrix {
+  if (X.fields !== undefined || X.data === undefined) {
+    throw new InvalidInputError(`${estimator} needs a numeric 2-D array, got a structured array`);
+  }
+  if (X.shape.length !== 2) {
+    throw new InvalidInputError(
+      `${estimator} expects a 2-D input (rows × features), got shape [${X.shape}]; reshape a single sample to [1, n_features]`,
+    );
+  }
+  const [rows, cols] = X.shape;
+  if (X.data instanceof Float64Array) return matrix(rows, cols, X.data);
+  const out = new Float64Array(rows * cols);
+  const data = X.data;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = cell(data[i], () => `element [${Math.floor(i / cols)}, ${i % cols}]`, estimator);
+  }
+  return matrix(rows, cols, out);
+}
+
+function orderedColumns(X: Table, opts: InputOptions): Table["columns"] {
+  const names = opts.featureNames;
+  if (names === undefined) return X.columns;
+  const byName = new Map(X.columns.map((c) => [c.name, c]));
+  const missing = names.filter((n) => !byName.has(n));
+  if (missing.length === 0) return names.map((n) => byName.get(n)!);
+  // Unnamed/positional columns (e.g. a plain tensor turned into a table) are used in order.
+  if (X.columns.every((c) => !names.includes(c.name))) return X.columns;
+  throw new InvalidInputError(
+    `${opts.estimator} was fitted with columns [${names.join(", ")}]; missing from the input: [${missing.join(", ")}]`,
+  );
+}
+
+function fromTable(X: Table, opts: InputOptions): Matrix {
+  const columns = orderedColumns(X, opts);
+  const rows = X.rows;
+  const cols = columns.length;
+  const out = new Float64Array(rows * cols);
+  columns.forEach((c, j) => {
+    if (c.values.length !== rows) {
+      throw new InvalidInputError(
+        `column '${c.name}' has ${c.values.length} values, the table has ${rows} rows`,
+      );
+    }
+    const vals = c.values;
+    for (let i = 0; i < rows; i++) {
+      out[i * cols + j] = cell(vals[i], () => `column '${c.name}' row ${i}`, opts.estimator);
+    }
+  });
+  return matrix(rows, cols, out);
+}
+
+/**
+ * scikit-learn's `check_array` + `_check_n_features` for numeric estimators: the request input as a dense
+ * row-major float64 matrix, refusing wrong feature counts, non-numeric cells and non-finite values with a
+ * BAD_REQUEST error that says what was expected.
+ */
+export function inputMatrix(X: Input, opts: InputOptions): Matrix {
+  const m = "kind" in X && X.kind === "table" ? fromTable(X, opts) : fromArray(X as NDArray, opts.estimator);
+  if (opts.nFeatures !== undefined && m.cols !== opts.nFeatures) {
+    throw new InvalidInputError(
+      `X has ${m.cols} features, but ${opts.estimator} is expecting ${opts.nFeatures} features as input`,
+    );
+  }
+  if (m.rows === 0) {
+    throw new InvalidInputError(`${opts.estimator} needs at least one sample, got 0 rows`);
+  }
+  if (!opts.allowNaN || !opts.allowInf) {
+    const d = m.data;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i];
+      if (Number.isFinite(v)) continue;
+      if (Number.isNaN(v) ? !opts.allowNaN : !opts.allowInf) {
+        throw new InvalidInputError(
+          `Input X contains ${Number.isNaN(v) ? "NaN" : "infinity"} at [${Math.floor(i / m.cols)}, ${i % m.cols}]; ${opts.estimator} does not accept ${Number.isNaN(v) ? "missing values" : "infinite values"}`,
+        );
+      }
+    }
+  }
+  return m;
+}

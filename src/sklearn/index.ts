@@ -1,0 +1,4 @@
+/**
+ * Importing this module registers every TypeScript scikit-learn estimator with the class registry
+ * (src/sklearn/estimator.ts). Each estimator group adds its one import line here.
+ */
