@@ -37,6 +37,8 @@ export const ErrorCodes = {
   EXECUTION_FAILED: "EXECUTION_FAILED",
   /** A run has no service yet (invoke before ready). */
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  /** A request took longer than its configured limit (HTTP 504 / gRPC DEADLINE_EXCEEDED). */
+  TIMEOUT: "TIMEOUT",
   /** Bad command-line usage. */
   USAGE: "USAGE",
 } as const;

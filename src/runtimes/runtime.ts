@@ -24,6 +24,10 @@ export interface ModelSettings {
   max_batch_size?: number;
   max_batch_time?: number;
   parallel_workers?: number;
+  /** declared metadata from model-settings.json (MLServer's `inputs`, `outputs`, `platform`); runtimes may use it as theirs */
+  inputs?: TensorMetadata[];
+  outputs?: TensorMetadata[];
+  platform?: string;
 }
 
 export interface ModelMetadata {
