@@ -1,0 +1,71 @@
+import type { handleUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { DataPlane } from "../dataplane.js";
+import type {
+  ModelInferRequestMessage,
+  ModelInferResponseMessage,
+  ModelMetadataResponseMessage,
+  ModelRefMessage,
+  ServerMetadataResponseMessage,
+} from "./messages.js";
+import { propertiesToWire } from "./parameters.js";
+import { toStatus } from "./status.js";
+import { requestFromWire, responseToWire, tensorMetadataToWire } from "./tensors.js";
+
+/** The handlers of inference.GRPCInferenceService: thin adapters from messages to the shared data plane. */
+
+/** A unary handler from a (possibly async) function; thrown errors become the mapped gRPC status. */
+function unary<Req, Res>(fn: (request: Req) => Res | Promise<Res>): handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    let result: Res | Promise<Res>;
+    try {
+      result = fn(call.request);
+    } catch (e) {
+      callback(toStatus(e));
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (value) => callback(null, value),
+        (e: unknown) => callback(toStatus(e)),
+      );
+    } else {
+      callback(null, result);
+    }
+  };
+}
+
+/** The empty string is proto3's "not set": no version means the server's choice. */
+function versionOf(message: { version?: string; model_version?: string }): string | undefined {
+  const version = message.version ?? message.model_version;
+  return version === undefined || version === "" ? undefined : version;
+}
+
+export function inferenceHandlers(dataplane: DataPlane): UntypedServiceImplementation {
+  return {
+    ServerLive: unary(() => ({ live: dataplane.live() })),
+    ServerReady: unary(() => ({ ready: dataplane.ready() })),
+    ModelReady: unary((req: ModelRefMessage) => ({
+      ready: dataplane.modelReady(req.name ?? "", versionOf(req)),
+    })),
+    ServerMetadata: unary((): ServerMetadataResponseMessage => {
+      const { name, version, extensions } = dataplane.serverMetadata();
+      return { name, version, extensions };
+    }),
+    ModelMetadata: unary((req: ModelRefMessage): ModelMetadataResponseMessage => {
+      const m = dataplane.modelMetadata(req.name ?? "", versionOf(req));
+      return {
+        name: m.name,
+        versions: m.versions ?? [],
+        platform: m.platform,
+        inputs: tensorMetadataToWire(m.inputs),
+        outputs: tensorMetadataToWire(m.outputs),
+        properties: propertiesToWire(m.parameters),
+      };
+    }),
+    ModelInfer: unary(async (req: ModelInferRequestMessage): Promise<ModelInferResponseMessage> => {
+      const request = requestFromWire(req);
+      const response = await dataplane.infer(req.model_name ?? "", versionOf(req), request);
+      return responseToWire(response, req.raw_input_contents.length > 0);
+    }),
+  };
+}

@@ -1,0 +1,50 @@
+import { type Client, credentials, type ServiceError } from "@grpc/grpc-js";
+import { runtime as noop } from "../../src/runtimes/noop/index.js";
+import type { ModelSettings } from "../../src/runtimes/runtime.js";
+import { DataPlane } from "../../src/server/dataplane.js";
+import { type GrpcServerHandle, startGrpcServer } from "../../src/server/grpc/index.js";
+import { inferenceService } from "../../src/server/grpc/proto.js";
+import { ModelRegistry } from "../../src/server/model-registry.js";
+
+/** A real gRPC server (noop models, loopback, free port) and a grpc-js client made from the same proto. */
+
+export interface GrpcFixture {
+  dataplane: DataPlane;
+  server: GrpcServerHandle;
+  client: Client;
+  /** Calls a unary RPC; rejects with the ServiceError (code, details) the server sent. */
+  call<Res = Record<string, unknown>>(method: string, request: object): Promise<Res>;
+  close(): Promise<void>;
+}
+
+type UnaryMethod<Res> = (
+  request: object,
+  callback: (error: ServiceError | null, response: Res) => void,
+) => void;
+
+export async function startGrpcFixture(models: ModelSettings[]): Promise<GrpcFixture> {
+  const registry = new ModelRegistry((settings) => noop.load(settings));
+  for (const settings of models) await registry.load(settings);
+  const dataplane = new DataPlane({ registry });
+  const server = await startGrpcServer(dataplane, { host: "127.0.0.1", port: 0 });
+  const Service = inferenceService();
+  const client = new Service(`127.0.0.1:${server.port}`, credentials.createInsecure());
+  const call = <Res>(method: string, request: object) =>
+    new Promise<Res>((resolve, reject) => {
+      const unaryCall = client as unknown as Record<string, UnaryMethod<Res>>;
+      unaryCall[method].call(client, request, (error, response) =>
+        error ? reject(error) : resolve(response),
+      );
+    });
+  return {
+    dataplane,
+    server,
+    client,
+    call,
+    async close() {
+      client.close();
+      await server.close();
+      await registry.close();
+    },
+  };
+}
