@@ -2,3 +2,5 @@
  * Importing this module registers every TypeScript scikit-learn estimator with the class registry
  * (src/sklearn/estimator.ts). Each estimator group adds its one import line here.
  */
+import "./common/losses.js";
+import "./linear_model/index.js";

@@ -1,0 +1,3 @@
+import "./regressors.js";
+import "./glm.js";
+import "./classifiers.js";
