@@ -8,7 +8,9 @@
  *   str → string; bytes/bytearray → Uint8Array; list → unknown[]; tuple → PyTuple (a frozen array);
  *   set/frozenset → Set; dict → Map (keys as decoded: strings, numbers, tuples…);
  *   numpy.ndarray → NDArray; numpy scalar → number | bigint | boolean | string; numpy.dtype → DType;
- *   instance of an allow-listed class → PyObject.
+ *   instance of an allow-listed class → PyObject; a class or function named but not called → PyGlobalRef;
+ *   an allow-listed numpy ufunc → NumpyUfunc; slice → PySlice; scipy.sparse matrix/array → SparseMatrix;
+ *   collections.OrderedDict/defaultdict → Map.
  */
 
 /** numpy's dtype, as read from the pickle (never hard-coded offsets: structured fields carry their own). */
@@ -43,7 +45,8 @@ export type NumericStorage =
  * - numeric kinds: `data` is the typed array for the dtype (f2 is widened to Float32Array, c8/c16 are refused);
  * - bool: Uint8Array of 0/1;
  * - object, unicode, bytes: `data` is an unknown[] of decoded values (strings for U, Uint8Array for S);
- * - structured (V with fields): `data` is undefined and `fields` holds one NDArray per field, same shape.
+ * - structured (V with fields): `data` is an empty array and `fields` holds one NDArray per field, same shape;
+ * - void without fields (raw V<n>): `data` is an unknown[] of Uint8Array records.
  */
 export interface NDArray {
   readonly dtype: DType;
@@ -65,6 +68,58 @@ export interface PyObject {
   readonly cls: string;
   readonly args: readonly unknown[];
   state: unknown;
-  /** items appended with APPEND(S)/SETITEM(S) on a non-list/dict object (rare: list/dict subclasses) */
+  /**
+   * items appended with APPEND(S)/SETITEM(S) on a non-list/dict object (rare: list/dict subclasses such as
+   * sklearn.utils.Bunch); SETITEM(S) items are [key, value] PyTuples
+   */
   readonly items?: unknown[];
+}
+
+/** Whether a decoded value is a Python tuple (as opposed to a list). */
+export function isPyTuple(value: unknown): value is PyTuple {
+  return Array.isArray(value) && (value as { __tuple__?: boolean }).__tuple__ === true;
+}
+
+/** Makes a PyTuple of `items` (takes ownership of the array). */
+export function makePyTuple(items: unknown[]): PyTuple {
+  Object.defineProperty(items, "__tuple__", { value: true });
+  return Object.freeze(items) as unknown as PyTuple;
+}
+
+/**
+ * A class or function the pickle names as a value without calling it, e.g. `dtype=numpy.float64`
+ * ("numpy.float64"), `dtype=float` ("builtins.float"), `score_func=f_classif` (its sklearn path). Only
+ * allow-listed names ever get here.
+ */
+export interface PyGlobalRef {
+  readonly global: string;
+}
+
+/** A well-known numpy ufunc referenced by an estimator (FunctionTransformer(func=numpy.log1p)): its name. */
+export interface NumpyUfunc {
+  readonly ufunc: string;
+}
+
+/** A Python slice object (ColumnTransformer column selections): bounds as pickled, null when omitted. */
+export interface PySlice {
+  readonly slice: true;
+  readonly start: number | null;
+  readonly stop: number | null;
+  readonly step: number | null;
+}
+
+/**
+ * A scipy.sparse matrix or array (csr/csc/coo/dia, `*_matrix` and `*_array` alike), with scipy's own arrays:
+ * csr: `indices` are column indices and `indptr` row pointers; csc: the transpose; coo: `row`/`col`;
+ * dia: `offsets` and `data` of shape (n_diagonals, width).
+ */
+export interface SparseMatrix {
+  readonly sparse: "csr" | "csc" | "coo" | "dia";
+  readonly shape: readonly [number, number];
+  readonly data: NDArray;
+  readonly indices?: NDArray;
+  readonly indptr?: NDArray;
+  readonly row?: NDArray;
+  readonly col?: NDArray;
+  readonly offsets?: NDArray;
 }

@@ -1,0 +1,259 @@
+import { PickleError } from "../errors.js";
+import type { AllocationBudget } from "../limits.js";
+import type { DType, NDArray, NumericStorage } from "../values.js";
+
+function fail(message: string): never {
+  throw new PickleError(`invalid numpy array: ${message}`);
+}
+
+/** Validates a pickled shape and returns it with its element count. */
+export function checkShape(shape: unknown): { shape: number[]; count: number } {
+  if (!Array.isArray(shape)) fail("shape must be a tuple");
+  if (shape.length > 32) fail(`${shape.length} dimensions (numpy allows at most 32)`);
+  let count = 1;
+  for (const d of shape) {
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0) fail(`bad dimension ${String(d)} in shape`);
+    count *= d;
+  }
+  if (!Number.isSafeInteger(count) || count > 2 ** 32)
+    fail(`shape (${shape.join(", ")}) has too many elements`);
+  return { shape: shape as number[], count };
+}
+
+type Ctor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => NumericStorage;
+
+/** Typed storage and DataView reader for each numeric kind and size. */
+function numericKind(dt: DType): {
+  ctor: Ctor;
+  get: (dv: DataView, at: number, le: boolean) => number | bigint;
+} {
+  switch (`${dt.kind}${dt.itemsize}`) {
+    case "f8":
+      return { ctor: Float64Array, get: (dv, at, le) => dv.getFloat64(at, le) };
+    case "f4":
+      return { ctor: Float32Array, get: (dv, at, le) => dv.getFloat32(at, le) };
+    case "f2":
+      return { ctor: Float32Array, get: (dv, at, le) => halfToFloat(dv.getUint16(at, le)) };
+    case "i1":
+      return { ctor: Int8Array, get: (dv, at) => dv.getInt8(at) };
+    case "i2":
+      return { ctor: Int16Array, get: (dv, at, le) => dv.getInt16(at, le) };
+    case "i4":
+      return { ctor: Int32Array, get: (dv, at, le) => dv.getInt32(at, le) };
+    case "i8":
+      return { ctor: BigInt64Array, get: (dv, at, le) => dv.getBigInt64(at, le) };
+    case "u1":
+    case "b1":
+      return { ctor: Uint8Array, get: (dv, at) => dv.getUint8(at) };
+    case "u2":
+      return { ctor: Uint16Array, get: (dv, at, le) => dv.getUint16(at, le) };
+    case "u4":
+      return { ctor: Uint32Array, get: (dv, at, le) => dv.getUint32(at, le) };
+    case "u8":
+      return { ctor: BigUint64Array, get: (dv, at, le) => dv.getBigUint64(at, le) };
+    default:
+      if (dt.kind === "c") fail(`complex dtype ${dt.str} is not supported`);
+      fail(`dtype ${dt.str} is not a supported numeric type`);
+  }
+}
+
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
+  if (exp === 31) return frac ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
+}
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Decodes `count` elements of `dt` spaced `stride` bytes apart from `raw` (stride = itemsize for a plain
+ * array, the record size for one field of a structured array) into C-ordered typed storage.
+ */
+function decodeElements(
+  raw: Uint8Array,
+  dt: DType,
+  count: number,
+  stride: number,
+  offset: number,
+): NumericStorage | unknown[] {
+  switch (dt.kind) {
+    case "U":
+      return decodeStrings(raw, dt.itemsize, count, stride, offset, true);
+    case "S":
+      return decodeStrings(raw, dt.itemsize, count, stride, offset, false);
+    case "V": {
+      const out: unknown[] = new Array(count);
+      for (let i = 0; i < count; i++)
+        out[i] = raw.slice(offset + i * stride, offset + i * stride + dt.itemsize);
+      return out;
+    }
+    case "O":
+      fail("object arrays carry their items in the pickle, not as raw bytes");
+  }
+  const { ctor, get } = numericKind(dt);
+  const size = dt.itemsize;
+  const littleEndian = dt.byteorder !== ">";
+  const outSize = (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  if (littleEndian === LITTLE_ENDIAN_HOST && size === outSize) {
+    if (stride === size) {
+      // one copy into fresh (aligned) memory, then a view
+      const copy = raw.slice(offset, offset + count * size);
+      return new ctor(copy.buffer, 0, count);
+    }
+    if (stride % size === 0 && offset % size === 0 && raw.byteOffset % size === 0) {
+      // records aligned to this field's size: read the field through a typed view of the records
+      const records = new ctor(raw.buffer, raw.byteOffset, (raw.byteLength / size) | 0);
+      const out = new ctor(new ArrayBuffer(count * size), 0, count);
+      const step = stride / size;
+      for (let i = 0, j = offset / size; i < count; i++, j += step) out[i] = records[j];
+      return out;
+    }
+  }
+  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const out = new ctor(new ArrayBuffer(count * outSize), 0, count);
+  for (let i = 0, at = offset; i < count; i++, at += stride) out[i] = get(dv, at, littleEndian) as never;
+  return out;
+}
+
+function decodeStrings(
+  raw: Uint8Array,
+  size: number,
+  count: number,
+  stride: number,
+  offset: number,
+  unicode: boolean,
+): unknown[] {
+  const out: unknown[] = new Array(count);
+  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  for (let i = 0; i < count; i++) {
+    const start = offset + i * stride;
+    let end = start + size;
+    if (unicode) {
+      // UCS-4; numpy drops trailing NULs
+      while (end > start && dv.getUint32(end - 4, true) === 0) end -= 4;
+      let s = "";
+      for (let at = start; at < end; at += 4) {
+        const cp = dv.getUint32(at, true);
+        if (cp > 0x10ffff) fail(`code point 0x${cp.toString(16)} out of range in a unicode array`);
+        s += String.fromCodePoint(cp);
+      }
+      out[i] = s;
+    } else {
+      while (end > start && raw[end - 1] === 0) end--;
+      out[i] = raw.slice(start, end);
+    }
+  }
+  return out;
+}
+
+/** Big-endian UCS-4 strings: swap to little endian first so one decoder serves both. */
+function toLittleEndianUcs4(raw: Uint8Array): Uint8Array {
+  const out = new Uint8Array(raw.length);
+  for (let i = 0; i + 3 < raw.length; i += 4) {
+    out[i] = raw[i + 3];
+    out[i + 1] = raw[i + 2];
+    out[i + 2] = raw[i + 1];
+    out[i + 3] = raw[i];
+  }
+  return out;
+}
+
+/** Reorders data stored in Fortran order (first index fastest) into C order. */
+function fortranToC<T extends NumericStorage | unknown[]>(data: T, shape: readonly number[]): T {
+  const n = shape.length;
+  if (n < 2) return data;
+  const count = data.length;
+  const out = (
+    Array.isArray(data)
+      ? new Array(count)
+      : new (data.constructor as new (n: number) => NumericStorage)(count)
+  ) as T;
+  // Fortran strides (in elements): first dimension fastest
+  const fstride: number[] = new Array(n);
+  let s = 1;
+  for (let d = 0; d < n; d++) {
+    fstride[d] = s;
+    s *= shape[d];
+  }
+  const idx = new Array(n).fill(0);
+  let f = 0;
+  for (let c = 0; c < count; c++) {
+    (out as unknown[])[c] = (data as unknown[])[f];
+    for (let d = n - 1; d >= 0; d--) {
+      idx[d]++;
+      f += fstride[d];
+      if (idx[d] < shape[d]) break;
+      f -= fstride[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+function outputBytes(dt: DType, count: number): number {
+  if (dt.fields) return dt.fields.reduce((sum, f) => sum + outputBytes(f.dtype, count), 0);
+  if (dt.kind === "f" && dt.itemsize === 2) return count * 4;
+  if (dt.kind === "U" || dt.kind === "S" || dt.kind === "V" || dt.kind === "O")
+    return count * (dt.itemsize + 16);
+  return count * dt.itemsize;
+}
+
+/**
+ * An NDArray from numpy's raw bytes (`tobytes()` of a C- or Fortran-contiguous array), in C order and
+ * native byte order. Structured dtypes get one NDArray per field, read at the offsets the dtype declares.
+ */
+export function arrayFromBytes(
+  dt: DType,
+  shapeIn: unknown,
+  raw: Uint8Array,
+  fortran: boolean,
+  budget: AllocationBudget,
+): NDArray {
+  const { shape, count } = checkShape(shapeIn);
+  if (dt.kind === "O") fail("object arrays carry their items in the pickle, not as raw bytes");
+  if (raw.length !== count * dt.itemsize) {
+    fail(
+      `data has ${raw.length} bytes but shape (${shape.join(", ")}) of ${dt.str} needs ${count * dt.itemsize}`,
+    );
+  }
+  budget.charge(outputBytes(dt, count), `array of shape (${shape.join(", ")}) and dtype ${dt.str}`);
+  return decodeWithLayout(dt, shape, count, raw, dt.itemsize, 0, fortran);
+}
+
+function decodeWithLayout(
+  dt: DType,
+  shape: number[],
+  count: number,
+  raw: Uint8Array,
+  stride: number,
+  offset: number,
+  fortran: boolean,
+): NDArray {
+  if (dt.fields) {
+    const fields = new Map<string, NDArray>();
+    for (const f of dt.fields) {
+      fields.set(f.name, decodeWithLayout(f.dtype, shape, count, raw, stride, offset + f.offset, fortran));
+    }
+    return { dtype: dt, shape, data: [], fields };
+  }
+  const source = dt.kind === "U" && dt.byteorder === ">" ? toLittleEndianUcs4(raw) : raw;
+  let data = decodeElements(source, dt, count, stride, offset);
+  if (dt.kind === "b") {
+    const bools = data as Uint8Array;
+    for (let i = 0; i < bools.length; i++) if (bools[i] > 1) bools[i] = 1;
+  }
+  if (fortran) data = fortranToC(data, shape);
+  return { dtype: dt, shape, data };
+}
+
+/** An object array from its pickled item list (numpy pickles object items in C order). */
+export function objectArray(dt: DType, shapeIn: unknown, items: unknown, fortran: boolean): NDArray {
+  const { shape, count } = checkShape(shapeIn);
+  if (!Array.isArray(items)) fail("object array data must be a list");
+  if (items.length !== count)
+    fail(`object array has ${items.length} items but shape (${shape.join(", ")}) needs ${count}`);
+  return { dtype: dt, shape, data: fortran ? fortranToC(items.slice(), shape) : items.slice() };
+}
