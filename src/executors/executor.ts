@@ -78,15 +78,17 @@ export interface Executor {
 /** The two built-in slots. Other names may be registered too. */
 export type ExecutorName = "local" | "kubernetes";
 
-const registry = new Map<string, Executor>();
+/** `null`: the slot was emptied on purpose, so the conventional module is not looked up either. */
+const registry = new Map<string, Executor | null>();
 
 /** Plug an executor in (or replace one). */
 export function registerExecutor(name: ExecutorName | (string & {}), executor: Executor): void {
   registry.set(name, executor);
 }
 
+/** Empties a slot: runs of it get no executor (and stay BUILT), even if the conventional module exists. */
 export function unregisterExecutor(name: string): void {
-  registry.delete(name);
+  registry.set(name, null);
 }
 
 /** A run with `local_execution: true` runs on "local", every other run on "kubernetes". */
@@ -101,6 +103,7 @@ export function executorNameFor(spec: Pick<RunSpec, "local_execution">): Executo
  */
 export async function resolveExecutor(name: string): Promise<Executor | undefined> {
   const registered = registry.get(name);
+  if (registered === null) return undefined;
   if (registered !== undefined) return registered;
   if (!/^[a-z][a-z0-9-]*$/.test(name)) return undefined;
   const specifier = `./${name}/index.js`;
@@ -109,6 +112,7 @@ export async function resolveExecutor(name: string): Promise<Executor | undefine
   if (!existsSync(compiled) && !existsSync(compiled.replace(/\.js$/, ".ts"))) return undefined;
   const mod = (await import(specifier)) as { createExecutor?: () => Executor };
   if (typeof mod.createExecutor !== "function") return undefined;
+  // another caller may have registered one while the module was loading
   const executor = registry.get(name) ?? mod.createExecutor();
   registry.set(name, executor);
   return executor;

@@ -1,0 +1,159 @@
+import { executorNameFor, resolveExecutor } from "../executors/executor.js";
+import type { SdkContext } from "./context.js";
+import { AlreadyExistsError, SpecError } from "./errors.js";
+import { functionRef, newId, runKey, runKindOf, taskKey, taskKindOf, taskRef } from "./keys.js";
+import { applyStatusUpdate } from "./lifecycle.js";
+import { newMetadata } from "./metadata.js";
+import { Run } from "./run.js";
+import { mergeSpecs, validateRunOptions, validateRunSpec, validateTaskSpec } from "./specs/validate.js";
+import type {
+  FunctionEntity,
+  FunctionKind,
+  FunctionSpecByKind,
+  RunEntity,
+  RunOptions,
+  ServeTaskSpec,
+  TaskAction,
+  TaskEntity,
+} from "./types.js";
+
+/** `fn.run()` arguments: the action plus any task or run field (they win over the function's). */
+export type RunArguments = { action: TaskAction } & RunOptions;
+
+/** Task fields that `fn.newTask()` stores for every later run of this function version. */
+export type TaskOptions = Partial<Omit<ServeTaskSpec, "function">>;
+
+/**
+ * A function version. `run({action: "serve", ...})` reuses the function's serve task (creating it
+ * the first time), creates the run (CREATED), builds it (BUILT, with the merged and validated spec) and
+ * hands it to the executor of its slot if there is one.
+ */
+export class ServeFunction<K extends FunctionKind = FunctionKind> {
+  constructor(
+    readonly entity: FunctionEntity<K>,
+    private readonly ctx: SdkContext,
+  ) {}
+
+  get id(): string {
+    return this.entity.id;
+  }
+  get name(): string {
+    return this.entity.name;
+  }
+  get kind(): K {
+    return this.entity.kind;
+  }
+  get key(): string {
+    return this.entity.key;
+  }
+  get project(): string {
+    return this.entity.project;
+  }
+  get spec(): FunctionSpecByKind[K] {
+    return this.entity.spec;
+  }
+  /** `{kind}://{project}/{name}:{id}` */
+  get ref(): string {
+    return functionRef(this.kind, this.project, this.name, this.id);
+  }
+
+  toJSON(): FunctionEntity<K> {
+    return this.entity;
+  }
+
+  /** The serve task of this function version, if one was created. */
+  async getTask(): Promise<TaskEntity | undefined> {
+    const tasks = await this.ctx.store.list<TaskEntity>("task", this.project, {
+      kind: taskKindOf(this.kind),
+      functionName: this.name,
+    });
+    // oldest first: the task every run reuses is the first one created
+    return tasks.reverse().find((t) => t.spec.function === this.ref);
+  }
+
+  /** Creates the serve task with task-level fields; ALREADY_EXISTS if the function has one. */
+  async newTask(options: TaskOptions = {}): Promise<TaskEntity> {
+    if ((await this.getTask()) !== undefined) {
+      throw new AlreadyExistsError(
+        `function ${this.name}:${this.id} already has a ${taskKindOf(this.kind)} task`,
+      );
+    }
+    return this.ctx.store.create("task", this.buildTask(options));
+  }
+
+  private buildTask(options: TaskOptions): TaskEntity {
+    const spec = validateTaskSpec(this.kind, { ...options, function: this.ref });
+    const id = newId();
+    const kind = taskKindOf(this.kind);
+    return {
+      kind,
+      metadata: newMetadata(this.project, id, {}),
+      spec,
+      status: { state: "CREATED" },
+      key: taskKey(this.project, kind, id),
+      project: this.project,
+      id,
+      name: id,
+    };
+  }
+
+  async run(args: RunArguments): Promise<Run> {
+    const { action, ...fields } = args;
+    if (action !== "serve") {
+      throw new SpecError(`${this.kind} run`, [
+        { path: "action", message: "unknown action", given: action, allowed: '"serve"' },
+      ]);
+    }
+    const options = validateRunOptions(this.kind, fields);
+    const existing = await this.getTask();
+    const task = existing ?? this.buildTask({});
+    const id = newId();
+    const runKind = runKindOf(this.kind);
+    const refs = {
+      task: taskRef(task.kind, this.project, task.id),
+      function: this.ref,
+      local_execution: options.local_execution ?? false,
+    };
+    const { function: _taskFunction, ...taskFields } = task.spec;
+    // validate the merged spec before anything is stored
+    const merged = validateRunSpec(this.kind, mergeSpecs(this.spec, taskFields, options, refs));
+    if (existing === undefined) await this.ctx.store.create("task", task);
+
+    const created: RunEntity = {
+      kind: runKind,
+      metadata: {
+        ...newMetadata(this.project, id, {}),
+        relationships: [{ type: "run_of", dest: this.key }],
+      },
+      spec: { ...options, ...refs },
+      status: { state: "CREATED", metrics: {} },
+      key: runKey(this.project, runKind, id),
+      project: this.project,
+      id,
+      name: id,
+    };
+    await this.ctx.store.create("run", created);
+    const executorName = executorNameFor(merged);
+    const executor = await resolveExecutor(executorName);
+    const message =
+      executor === undefined
+        ? `no "${executorName}" executor is available: the run stays BUILT` +
+          (executorName === "kubernetes" ? " (pass local_execution: true to serve it on this machine)" : "")
+        : undefined;
+    const built = await this.ctx.store.update<RunEntity>("run", this.project, id, (current) =>
+      applyStatusUpdate({ ...current, spec: merged }, { state: "BUILT", message }),
+    );
+    const run = new Run(built, this.ctx);
+    if (executor !== undefined) await run.start();
+    return run;
+  }
+
+  /** Runs of this function (every version), newest first. */
+  async listRuns(): Promise<Run[]> {
+    const runs = await this.ctx.store.list<RunEntity>("run", this.project, {
+      kind: runKindOf(this.kind),
+      functionName: this.name,
+    });
+    return runs.map((r) => new Run(r, this.ctx));
+  }
+}
