@@ -4,3 +4,4 @@
  */
 import "./common/losses.js";
 import "./linear_model/index.js";
+import "./svm/index.js";

@@ -1,0 +1,2 @@
+import "./libsvm.js";
+import "./linear.js";
