@@ -1,0 +1,121 @@
+import type { NDArray, PyObject } from "../../pickle/values.js";
+import { EstimatorStateError, State, toFloat64, toInt32, toNumber } from "../common/index.js";
+import { registerClass } from "../estimator.js";
+
+/** scikit-learn's TREE_LEAF: a leaf's children are -1. */
+const LEAF = -1;
+
+/**
+ * `sklearn.tree._tree.Tree`, flattened at load into typed arrays so that prediction walks plain
+ * memory with no per-node objects. Built from the pickle's REDUCE args `(n_features, n_classes,
+ * n_outputs)` and its BUILD state `{max_depth, node_count, nodes, values}`; `nodes` is a structured
+ * array whose fields are read by name (offsets come from the pickled dtype).
+ */
+export class FlatTree {
+  readonly nodeCount: number;
+  readonly nFeatures: number;
+  readonly nOutputs: number;
+  /** classes per output (1 for regression) */
+  readonly nClasses: Int32Array;
+  /** max(nClasses): the last axis of `values` */
+  readonly valueStride: number;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  feature: Int32Array;
+  readonly threshold: Float64Array;
+  /** 1 where NaN goes left (scikit-learn >= 1.3); undefined for older trees, which never saw NaN */
+  readonly missingGoLeft: Uint8Array | undefined;
+  readonly nNodeSamples: Float64Array;
+  /** node_count × n_outputs × valueStride, as scikit-learn stores `tree_.value` */
+  readonly values: Float64Array;
+
+  constructor(obj: PyObject) {
+    const [nFeatures, nClasses, nOutputs] = obj.args;
+    this.nFeatures = toNumber(nFeatures, "Tree.n_features");
+    this.nClasses = toInt32(nClasses, "Tree.n_classes");
+    this.nOutputs = toNumber(nOutputs, "Tree.n_outputs");
+    const state = new State(obj);
+    this.nodeCount = state.number("node_count");
+    const nodes = state.array("nodes");
+    if (nodes.fields === undefined) throw new EstimatorStateError("Tree.nodes is not a structured array");
+    const field = (name: string): NDArray => {
+      const f = nodes.fields?.get(name);
+      if (f === undefined) throw new EstimatorStateError(`Tree.nodes has no field '${name}'`);
+      return f;
+    };
+    this.left = toInt32(field("left_child"), "Tree.nodes.left_child");
+    this.right = toInt32(field("right_child"), "Tree.nodes.right_child");
+    this.feature = toInt32(field("feature"), "Tree.nodes.feature");
+    this.threshold = toFloat64(field("threshold"), "Tree.nodes.threshold");
+    this.nNodeSamples = toFloat64(field("n_node_samples"), "Tree.nodes.n_node_samples");
+    const missing = nodes.fields.get("missing_go_to_left");
+    this.missingGoLeft = missing === undefined ? undefined : Uint8Array.from(toInt32(missing, "Tree.nodes"));
+    const values = state.array("values");
+    this.values = toFloat64(values, "Tree.values");
+    this.valueStride = values.shape[2] ?? 1;
+    if (
+      this.left.length !== this.nodeCount ||
+      this.values.length !== this.nodeCount * this.nOutputs * this.valueStride
+    ) {
+      throw new EstimatorStateError(
+        `Tree has ${this.nodeCount} nodes but arrays of ${this.left.length} nodes and ${this.values.length} values`,
+      );
+    }
+    for (let n = 0; n < this.nodeCount; n++) {
+      const l = this.left[n];
+      if (l === LEAF) continue;
+      const r = this.right[n];
+      if (l <= n || r <= n || l >= this.nodeCount || r >= this.nodeCount) {
+        throw new EstimatorStateError(`Tree node ${n} has children ${l}, ${r} outside the tree`);
+      }
+    }
+  }
+
+  /**
+   * The leaf a row reaches. `x` holds float32 values (scikit-learn casts X to float32 for trees) and is
+   * compared with the float64 thresholds; NaN goes where the split sent missing values at fit time.
+   */
+  leaf(x: Float32Array, base: number): number {
+    const { left, right, feature, threshold, missingGoLeft } = this;
+    let n = 0;
+    let l = left[0];
+    while (l !== LEAF) {
+      const v = x[base + feature[n]];
+      if (v <= threshold[n]) n = l;
+      else if (v !== v && missingGoLeft !== undefined && missingGoLeft[n] === 1) n = l;
+      else n = right[n];
+      l = left[n];
+    }
+    return n;
+  }
+
+  /** Depth of every node (root 0), for isolation path lengths. */
+  depths(): Int32Array {
+    const depth = new Int32Array(this.nodeCount);
+    for (let n = 0; n < this.nodeCount; n++) {
+      if (this.left[n] === LEAF) continue;
+      depth[this.left[n]] = depth[n] + 1;
+      depth[this.right[n]] = depth[n] + 1;
+    }
+    return depth;
+  }
+
+  /** A copy whose split features are renumbered through `map` (a sub-estimator fitted on a column subset). */
+  withFeatureMap(map: Int32Array): FlatTree {
+    const copy = Object.create(FlatTree.prototype) as FlatTree;
+    Object.assign(copy, this);
+    copy.feature = this.feature.map((f) => (f >= 0 ? map[f] : f));
+    return copy;
+  }
+}
+
+/** X as float32, row-major: what scikit-learn's tree code reads. */
+export function float32Rows(data: Float64Array): Float32Array {
+  return Float32Array.from(data);
+}
+
+export function isFlatTree(v: unknown): v is FlatTree {
+  return v instanceof FlatTree;
+}
+
+registerClass("Tree", (obj) => new FlatTree(obj));

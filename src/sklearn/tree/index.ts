@@ -1,0 +1,2 @@
+import "./flat_tree.js";
+import "./classes.js";
