@@ -5,3 +5,4 @@
 import "./common/losses.js";
 import "./linear_model/index.js";
 import "./svm/index.js";
+import "./tree/index.js";

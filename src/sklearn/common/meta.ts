@@ -79,7 +79,7 @@ export class LabelIndex {
   private readonly index = new Map<string, number>();
 
   constructor(labels: readonly unknown[]) {
-    labels.forEach((l, i) => this.index.set(LabelIndex.key(l), i));
+    for (let i = 0; i < labels.length; i++) this.index.set(LabelIndex.key(labels[i]), i);
   }
 
   private static key(l: unknown): string {

@@ -82,7 +82,7 @@ export class FlatTree {
     while (l !== LEAF) {
       const v = x[base + feature[n]];
       if (v <= threshold[n]) n = l;
-      else if (v !== v && missingGoLeft !== undefined && missingGoLeft[n] === 1) n = l;
+      else if (Number.isNaN(v) && missingGoLeft !== undefined && missingGoLeft[n] === 1) n = l;
       else n = right[n];
       l = left[n];
     }
