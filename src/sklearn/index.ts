@@ -6,3 +6,4 @@ import "./common/losses.js";
 import "./linear_model/index.js";
 import "./svm/index.js";
 import "./tree/index.js";
+import "./naive_bayes/index.js";
