@@ -3,7 +3,7 @@ import { runtime as noop } from "../../src/runtimes/noop/index.js";
 import type { ModelSettings } from "../../src/runtimes/runtime.js";
 import { DataPlane } from "../../src/server/dataplane.js";
 import { type GrpcServerHandle, startGrpcServer } from "../../src/server/grpc/index.js";
-import { inferenceService } from "../../src/server/grpc/proto.js";
+import { inferenceService, repositoryService } from "../../src/server/grpc/proto.js";
 import { ModelRegistry } from "../../src/server/model-registry.js";
 
 /** A real gRPC server (noop models, loopback, free port) and a grpc-js client made from the same proto. */
@@ -11,8 +11,10 @@ import { ModelRegistry } from "../../src/server/model-registry.js";
 export interface GrpcFixture {
   dataplane: DataPlane;
   server: GrpcServerHandle;
+  /** clients of the spec's methods and of the repository methods */
   client: Client;
-  /** Calls a unary RPC; rejects with the ServiceError (code, details) the server sent. */
+  repositoryClient: Client;
+  /** Calls a unary RPC (of either client); rejects with the ServiceError (code, details) the server sent. */
   call<Res = Record<string, unknown>>(method: string, request: object): Promise<Res>;
   close(): Promise<void>;
 }
@@ -27,12 +29,14 @@ export async function startGrpcFixture(models: ModelSettings[]): Promise<GrpcFix
   for (const settings of models) await registry.load(settings);
   const dataplane = new DataPlane({ registry });
   const server = await startGrpcServer(dataplane, { host: "127.0.0.1", port: 0 });
-  const Service = inferenceService();
-  const client = new Service(`127.0.0.1:${server.port}`, credentials.createInsecure());
+  const target = `127.0.0.1:${server.port}`;
+  const client = new (inferenceService())(target, credentials.createInsecure());
+  const repositoryClient = new (repositoryService())(target, credentials.createInsecure());
   const call = <Res>(method: string, request: object) =>
     new Promise<Res>((resolve, reject) => {
-      const unaryCall = client as unknown as Record<string, UnaryMethod<Res>>;
-      unaryCall[method].call(client, request, (error, response) =>
+      const owner = method.startsWith("Repository") ? repositoryClient : client;
+      const unaryCall = owner as unknown as Record<string, UnaryMethod<Res>>;
+      unaryCall[method].call(owner, request, (error, response) =>
         error ? reject(error) : resolve(response),
       );
     });
@@ -40,9 +44,11 @@ export async function startGrpcFixture(models: ModelSettings[]): Promise<GrpcFix
     dataplane,
     server,
     client,
+    repositoryClient,
     call,
     async close() {
       client.close();
+      repositoryClient.close();
       await server.close();
       await registry.close();
     },

@@ -1,11 +1,13 @@
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import type { DataPlane } from "../dataplane.js";
-import { inferenceService } from "./proto.js";
+import { inferenceService, repositoryService } from "./proto.js";
+import { repositoryHandlers } from "./repository.js";
 import { inferenceHandlers } from "./service.js";
 
 /**
  * The gRPC transport of the inference server: inference.GRPCInferenceService of the Open Inference
- * Protocol over the shared DataPlane, so gRPC and REST answer alike.
+ * Protocol, plus the repository RPCs Triton and MLServer add to it, over the shared DataPlane, so gRPC
+ * and REST answer alike.
  */
 
 export interface GrpcServerOptions {
@@ -43,6 +45,7 @@ export async function startGrpcServer(
     "grpc.max_send_message_length": -1,
   });
   server.addService(inferenceService().service, inferenceHandlers(dataplane));
+  server.addService(repositoryService().service, repositoryHandlers(dataplane));
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(address(host, options.port), ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),

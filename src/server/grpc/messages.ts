@@ -88,3 +88,22 @@ export interface ServerMetadataResponseMessage {
   version: string;
   extensions: string[];
 }
+
+export interface RepositoryIndexRequestMessage {
+  repository_name?: string;
+  ready?: boolean;
+}
+
+export interface RepositoryIndexResponseMessage {
+  models: { name: string; version?: string; state: string; reason?: string }[];
+}
+
+export interface ModelRepositoryParameterMessage {
+  parameter_choice?: "bool_param" | "int64_param" | "string_param" | "bytes_param";
+}
+
+export interface RepositoryModelRequestMessage {
+  repository_name?: string;
+  model_name?: string;
+  parameters?: Record<string, ModelRepositoryParameterMessage>;
+}

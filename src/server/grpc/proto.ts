@@ -10,6 +10,11 @@ import { loadSync, type Options } from "@grpc/proto-loader";
 /** proto/ sits at the package root; this file is at src/server/grpc/ or dist/server/grpc/. */
 export const PROTO_PATH = fileURLToPath(new URL("../../../proto/open_inference_grpc.proto", import.meta.url));
 
+/** Our own file: the repository RPCs that Triton and MLServer add to the same service (not in the spec). */
+export const REPOSITORY_PROTO_PATH = fileURLToPath(
+  new URL("../../../proto/model_repository_extension.proto", import.meta.url),
+);
+
 /**
  * Field names as in the proto (raw_input_contents, not rawInputContents); 64-bit integers as decimal
  * strings, because int64/uint64 contents must not lose precision; repeated fields always present;
@@ -24,14 +29,28 @@ export const PROTO_LOADER_OPTIONS: Options = {
   oneofs: true,
 };
 
-let cached: ServiceClientConstructor | undefined;
+const cache = new Map<string, ServiceClientConstructor>();
 
-/** The `inference.GRPCInferenceService` definition: its `.service` is what a server adds; `new` makes a client. */
-export function inferenceService(): ServiceClientConstructor {
-  if (cached === undefined) {
-    const definition = loadSync(PROTO_PATH, PROTO_LOADER_OPTIONS);
-    const inference = loadPackageDefinition(definition).inference as GrpcObject;
-    cached = inference.GRPCInferenceService as ServiceClientConstructor;
+/**
+ * `inference.GRPCInferenceService` as one proto file defines it. The two files are loaded apart, as each
+ * declares the service; a server adds both `.service` definitions, a client is made with `new`.
+ */
+function serviceIn(path: string): ServiceClientConstructor {
+  let service = cache.get(path);
+  if (service === undefined) {
+    const inference = loadPackageDefinition(loadSync(path, PROTO_LOADER_OPTIONS)).inference as GrpcObject;
+    service = inference.GRPCInferenceService as ServiceClientConstructor;
+    cache.set(path, service);
   }
-  return cached;
+  return service;
+}
+
+/** The spec's methods: health, metadata, ModelInfer. */
+export function inferenceService(): ServiceClientConstructor {
+  return serviceIn(PROTO_PATH);
+}
+
+/** The repository methods: RepositoryIndex, RepositoryModelLoad, RepositoryModelUnload. */
+export function repositoryService(): ServiceClientConstructor {
+  return serviceIn(REPOSITORY_PROTO_PATH);
 }

@@ -1,4 +1,4 @@
-import type { handleUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { DataPlane } from "../dataplane.js";
 import type {
   ModelInferRequestMessage,
@@ -8,31 +8,10 @@ import type {
   ServerMetadataResponseMessage,
 } from "./messages.js";
 import { propertiesToWire } from "./parameters.js";
-import { toStatus } from "./status.js";
 import { requestFromWire, responseToWire, tensorMetadataToWire } from "./tensors.js";
+import { unary } from "./unary.js";
 
 /** The handlers of inference.GRPCInferenceService: thin adapters from messages to the shared data plane. */
-
-/** A unary handler from a (possibly async) function; thrown errors become the mapped gRPC status. */
-function unary<Req, Res>(fn: (request: Req) => Res | Promise<Res>): handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    let result: Res | Promise<Res>;
-    try {
-      result = fn(call.request);
-    } catch (e) {
-      callback(toStatus(e));
-      return;
-    }
-    if (result instanceof Promise) {
-      result.then(
-        (value) => callback(null, value),
-        (e: unknown) => callback(toStatus(e)),
-      );
-    } else {
-      callback(null, result);
-    }
-  };
-}
 
 /** The empty string is proto3's "not set": no version means the server's choice. */
 function versionOf(message: { version?: string; model_version?: string }): string | undefined {
