@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type GrpcFixture, startGrpcFixture } from "./grpc-harness.js";
+import { requireClientsVenv, runClient } from "./tritonclient-harness.js";
+
+/** tritonclient's gRPC client (PyPI, raw contents) against our gRPC server; clients/triton_grpc.py asserts in Python too. */
+
+let f: GrpcFixture;
+
+beforeAll(async () => {
+  requireClientsVenv();
+  f = await startGrpcFixture([
+    { name: "echo", implementation: "noop" },
+    {
+      name: "summer",
+      implementation: "noop",
+      parameters: { mode: "sum" },
+      inputs: [{ name: "x", datatype: "FP32", shape: [-1, 3] }],
+      outputs: [{ name: "sum", datatype: "FP64", shape: [-1, 1] }],
+    },
+  ]);
+});
+
+afterAll(async () => {
+  await f?.close();
+});
+
+interface Summary {
+  server: { name: string; version: string; extensions: string[] };
+  echoed: Record<string, number[]>;
+  sum: number[];
+  errors: string[];
+  index: { name: string; state: string }[];
+}
+
+describe("tritonclient gRPC client", () => {
+  it("talks to our server: health, metadata, every datatype raw, errors, repository", async () => {
+    const summary = await runClient<Summary>("triton_grpc.py", [`127.0.0.1:${f.server.port}`]);
+    expect(summary.server.name).toBe("modelserve");
+    expect(Object.keys(summary.echoed).sort()).toEqual([
+      "BOOL",
+      "BYTES",
+      "FP16",
+      "FP32",
+      "FP64",
+      "INT16",
+      "INT32",
+      "INT64",
+      "INT8",
+      "UINT16",
+      "UINT32",
+      "UINT64",
+      "UINT8",
+    ]);
+    expect(summary.echoed.BOOL).toEqual([2, 2]);
+    expect(summary.echoed.FP16).toEqual([1, 3]);
+    expect(summary.sum).toEqual([6, 15.5]);
+    expect(summary.errors).toEqual([
+      "model 'ghost' not found",
+      "input 'y' is not an input of model 'summer'; expected 'x'",
+      "model 'echo' failed: model exploded",
+    ]);
+    expect(summary.index).toEqual([
+      { name: "echo", state: "READY" },
+      { name: "summer", state: "READY" },
+    ]);
+  });
+});

@@ -1,0 +1,35 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Runs the official-client scripts in test/server/clients/ with the Python venv that
+ * scripts/setup-python-clients.sh makes. A missing venv is an error, never a skip.
+ */
+
+const venv = `${process.env.MODELSERVE_VENVS ?? "/work/venvs"}/clients`;
+const python = `${venv}/bin/python`;
+const clients = fileURLToPath(new URL("./clients/", import.meta.url));
+
+export function requireClientsVenv(): void {
+  if (!existsSync(python)) {
+    throw new Error(
+      `the tritonclient venv is missing (${python}): create it with 'bash scripts/setup-python-clients.sh' (MODELSERVE_VENVS moves it)`,
+    );
+  }
+}
+
+/** Runs clients/<script> with args; resolves with its stdout parsed as JSON, rejects with its stderr. */
+export function runClient<T>(script: string, args: string[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      python,
+      [`${clients}${script}`, ...args],
+      { cwd: clients, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${script} failed (${error.message}):\n${stderr}`));
+        else resolve(JSON.parse(stdout) as T);
+      },
+    );
+  });
+}
