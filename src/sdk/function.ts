@@ -5,13 +5,20 @@ import { functionRef, newId, runKey, runKindOf, taskKey, taskKindOf, taskRef } f
 import { applyStatusUpdate } from "./lifecycle.js";
 import { newMetadata } from "./metadata.js";
 import { Run } from "./run.js";
-import { mergeSpecs, validateRunOptions, validateRunSpec, validateTaskSpec } from "./specs/validate.js";
+import {
+  collectSpecIssues,
+  mergeSpecs,
+  validateRunOptions,
+  validateRunSpec,
+  validateTaskSpec,
+} from "./specs/validate.js";
 import type {
   FunctionEntity,
   FunctionKind,
   FunctionSpecByKind,
   RunEntity,
   RunOptions,
+  RunSpec,
   ServeTaskSpec,
   TaskAction,
   TaskEntity,
@@ -104,19 +111,27 @@ export class ServeFunction<K extends FunctionKind = FunctionKind> {
         { path: "action", message: "unknown action", given: action, allowed: '"serve"' },
       ]);
     }
-    const options = validateRunOptions(this.kind, fields);
     const existing = await this.getTask();
     const task = existing ?? this.buildTask({});
-    const id = newId();
-    const runKind = runKindOf(this.kind);
     const refs = {
       task: taskRef(task.kind, this.project, task.id),
       function: this.ref,
-      local_execution: options.local_execution ?? false,
+      local_execution: fields.local_execution ?? false,
     };
     const { function: _taskFunction, ...taskFields } = task.spec;
-    // validate the merged spec before anything is stored
-    const merged = validateRunSpec(this.kind, mergeSpecs(this.spec, taskFields, options, refs));
+    // both checks report together, and before anything is stored
+    let options: Partial<RunSpec> = {};
+    let merged: RunSpec | undefined;
+    collectSpecIssues(`${this.kind} run`, [
+      () => {
+        options = validateRunOptions(this.kind, fields);
+      },
+      () => {
+        merged = validateRunSpec(this.kind, mergeSpecs(this.spec, taskFields, fields, refs));
+      },
+    ]);
+    const id = newId();
+    const runKind = runKindOf(this.kind);
     if (existing === undefined) await this.ctx.store.create("task", task);
 
     const created: RunEntity = {
@@ -133,7 +148,7 @@ export class ServeFunction<K extends FunctionKind = FunctionKind> {
       name: id,
     };
     await this.ctx.store.create("run", created);
-    const executorName = executorNameFor(merged);
+    const executorName = executorNameFor(merged!);
     const executor = await resolveExecutor(executorName);
     const message =
       executor === undefined
@@ -141,7 +156,7 @@ export class ServeFunction<K extends FunctionKind = FunctionKind> {
           (executorName === "kubernetes" ? " (pass local_execution: true to serve it on this machine)" : "")
         : undefined;
     const built = await this.ctx.store.update<RunEntity>("run", this.project, id, (current) =>
-      applyStatusUpdate({ ...current, spec: merged }, { state: "BUILT", message }),
+      applyStatusUpdate({ ...current, spec: merged! }, { state: "BUILT", message }),
     );
     const run = new Run(built, this.ctx);
     if (executor !== undefined) await run.start();

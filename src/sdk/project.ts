@@ -8,7 +8,7 @@ import { METADATA_SHAPE, newMetadata } from "./metadata.js";
 import { Model } from "./model.js";
 import { Run } from "./run.js";
 import { didYouMean } from "./specs/suggest.js";
-import { parseSpec, validateFunctionSpec } from "./specs/validate.js";
+import { collectSpecIssues, parseSpec, validateFunctionSpec } from "./specs/validate.js";
 import {
   FUNCTION_KINDS,
   type FunctionEntity,
@@ -82,20 +82,6 @@ function kindIssue(given: unknown, kinds: readonly string[]): SpecIssue {
   };
 }
 
-/** Collects the issues of several validations into one SpecError. */
-function collect(what: string, checks: Array<() => unknown>): void {
-  const issues: SpecIssue[] = [];
-  for (const check of checks) {
-    try {
-      check();
-    } catch (e) {
-      if (!(e instanceof SpecError)) throw e;
-      issues.push(...e.issues);
-    }
-  }
-  if (issues.length > 0) throw new SpecError(what, issues);
-}
-
 export class Project {
   constructor(
     readonly entity: ProjectEntity,
@@ -127,7 +113,7 @@ export class Project {
     const [fields, specInput] = splitFields(rest);
     let entityFields: EntityFields | undefined;
     let spec: FunctionSpecByKind[K] | undefined;
-    collect(`${fnKind} function`, [
+    collectSpecIssues(`${fnKind} function`, [
       () => {
         entityFields = parseSpec(z.strictObject(METADATA_SHAPE), fields, `${fnKind} function`);
       },

@@ -73,6 +73,9 @@ function emptyProblem(v: string): string | undefined {
 
 function schemeProblem(path: string, schemes: readonly string[]): string | undefined {
   const scheme = schemeOf(path);
+  // "hf:/org/model", "s3:bucket/key": a scheme with a slash missing, not a local path
+  if (scheme === undefined && /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path))
+    return "malformed scheme: expected {scheme}://";
   if (scheme === undefined || schemes.includes(scheme)) return undefined;
   return `unsupported scheme ${scheme}://`;
 }
@@ -156,8 +159,9 @@ export const adapterUrlRule: Rule = {
 };
 
 /** An OCI image reference: [registry[:port]/]repository[:tag][@sha256:digest]. */
+// A first component is a registry only with a dot, a port or "localhost" (as docker reads it).
 const IMAGE_PATTERN =
-  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+  /^(?:(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+)(?::[0-9]+)?\/|[a-zA-Z0-9-]+:[0-9]+\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
 function imageParts(image: string): { repository: string; tag?: string } {
   const noDigest = image.split("@")[0];

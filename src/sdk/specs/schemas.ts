@@ -73,7 +73,14 @@ function uniqueList<T extends z.ZodType>(item: T) {
     .superRefine((list, ctx) => {
       const seen = new Set<unknown>();
       list.forEach((v, i) => {
-        if (seen.has(v)) ctx.addIssue({ code: "custom", message: "listed twice", path: [i], input: v });
+        if (seen.has(v))
+          ctx.addIssue({
+            code: "custom",
+            message: "listed twice",
+            path: [i],
+            input: v,
+            params: { allowed: "each value once" },
+          });
         seen.add(v);
       });
     });

@@ -238,3 +238,25 @@ export function mergeSpecs(...layers: readonly object[]): Record<string, unknown
   }
   return merged;
 }
+
+/**
+ * Runs several validations and throws one SpecError with all their issues (the first issue of a path
+ * wins, so a field refused by two checks is reported once).
+ */
+export function collectSpecIssues(what: string, checks: ReadonlyArray<() => void>): void {
+  const issues: SpecIssue[] = [];
+  const seen = new Set<string>();
+  for (const check of checks) {
+    try {
+      check();
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      for (const issue of e.issues) {
+        if (seen.has(issue.path)) continue;
+        seen.add(issue.path);
+        issues.push(issue);
+      }
+    }
+  }
+  if (issues.length > 0) throw new SpecError(what, issues);
+}
