@@ -7,3 +7,5 @@ import "./linear_model/index.js";
 import "./svm/index.js";
 import "./tree/index.js";
 import "./naive_bayes/index.js";
+import "./dummy/index.js";
+import "./ensemble/index.js";

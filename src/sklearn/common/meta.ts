@@ -97,3 +97,15 @@ export function labelsOf(a: NDArray): unknown[] {
   const vals = Array.from(a.data as ArrayLike<unknown>);
   return a.dtype.kind === "b" ? vals.map((v) => v === 1 || v === true) : vals;
 }
+
+/** The scikit-learn release that pickled the estimator (`_sklearn_version`), as [major, minor]; [0, 0] when absent. */
+export function pickledVersion(state: ReadonlyMap<string, unknown>): [number, number] {
+  const v = state.get("_sklearn_version");
+  const m = typeof v === "string" ? /^(\d+)\.(\d+)/.exec(v) : null;
+  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+}
+
+/** True when `version` is at least major.minor. */
+export function atLeast(version: readonly [number, number], major: number, minor: number): boolean {
+  return version[0] > major || (version[0] === major && version[1] >= minor);
+}

@@ -61,13 +61,24 @@ export class TreeModel {
     }
   }
 
-  /** Regression: out[row*nOutputs + k] += scale * value of the row's leaf. */
-  addValue(X32: Float32Array, rows: number, cols: number, out: Float64Array, scale = 1): void {
+  /**
+   * Regression: out[row*stride + col + k] += scale * value of the row's leaf, for every output k. The
+   * defaults fill a rows × nOutputs matrix; gradient boosting adds one tree per column of its K columns.
+   */
+  addValue(
+    X32: Float32Array,
+    rows: number,
+    cols: number,
+    out: Float64Array,
+    scale = 1,
+    stride = this.nOutputs,
+    col = 0,
+  ): void {
     const { tree, nOutputs } = this;
     const { values } = tree;
     for (let i = 0; i < rows; i++) {
       const src = tree.leaf(X32, i * cols) * nOutputs;
-      const dst = i * nOutputs;
+      const dst = i * stride + col;
       if (scale === 1) for (let k = 0; k < nOutputs; k++) out[dst + k] += values[src + k];
       else for (let k = 0; k < nOutputs; k++) out[dst + k] += scale * values[src + k];
     }

@@ -1,0 +1,2 @@
+import "./forest.js";
+import "./gradient_boosting.js";
