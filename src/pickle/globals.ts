@@ -5,7 +5,7 @@ import { type GlobalBehaviour, GlobalRef } from "./objects.js";
 import { makePyObject } from "./reader.js";
 import { sparseGlobals } from "./sparse.js";
 import { encodeLatin1 } from "./strings.js";
-import type { PySlice } from "./values.js";
+import type { PyObject, PySlice } from "./values.js";
 
 /** What GLOBAL/STACK_GLOBAL push for "module.name", or a ForbiddenGlobalError. */
 export type GlobalResolver = (module: string, name: string) => unknown;
@@ -96,6 +96,7 @@ function builtinGlobals(): Map<string, unknown> {
   }
   add("collections.OrderedDict", { call: (a) => pairsToMap(a[0]), construct: () => new Map() });
   add("collections.defaultdict", { call: () => new Map(), construct: () => new Map() });
+  add("functools.partial", { call: (a) => makePyObject("functools.partial", a) });
   add("_codecs.encode", { call: (a) => bytesFrom(a, "_codecs.encode") });
   add("copyreg._reconstructor", {
     call: (args, ctx) => {
@@ -122,14 +123,44 @@ function builtinGlobals(): Map<string, unknown> {
   return table;
 }
 
-/** Python 2 module names that Python 3 writes for protocols 0–2 (pickle's fix_imports). */
-const PY2_MODULES: Record<string, string> = { __builtin__: "builtins", copy_reg: "copyreg" };
+/** Python 2 names that Python 3 writes for protocols 0–2 (pickle's fix_imports), mapped back. */
+const PY2_MODULES: Record<string, string> = {
+  __builtin__: "builtins",
+  copy_reg: "copyreg",
+  // scikit-learn 1.5's Cython loss classes report their module as the bare "_loss"
+  _loss: "sklearn._loss._loss",
+};
+const PY2_NAMES: Record<string, string> = {
+  "builtins.long": "builtins.int",
+  "builtins.unicode": "builtins.str",
+};
 
 let builtIn: Map<string, unknown> | undefined;
 
 function builtInTable(): Map<string, unknown> {
   builtIn ??= new Map([...builtinGlobals(), ...numpyGlobals(), ...sparseGlobals(), ...joblibGlobals()]);
   return builtIn;
+}
+
+const CYTHON_UNPICKLE = "__pyx_unpickle_";
+
+/**
+ * Cython's generic unpickler `__pyx_unpickle_<Cls>(cls, checksum, state)` only instantiates `cls`, which
+ * must be allow-listed on its own; the state is the tuple of the object's C attributes.
+ */
+function cythonUnpickle(path: string, clsName: string): GlobalRef {
+  return new GlobalRef(path, {
+    call: (args, ctx) => {
+      const [cls, , state] = args;
+      const ref = constructible(cls);
+      if (ref.global.slice(ref.global.lastIndexOf(".") + 1) !== clsName) {
+        fail(`${path} cannot build ${ref.global}`);
+      }
+      const obj = ref.behaviour.construct!([], ctx) as PyObject;
+      if (state !== null && state !== undefined) obj.state = state;
+      return obj;
+    },
+  });
 }
 
 /** Names that mean "this pickle contains code": refused with a message that says so. */
@@ -148,11 +179,12 @@ export function makeResolver(policy: ClassPolicy | undefined): GlobalResolver {
   const classes = new Map<string, GlobalRef>();
   return (moduleIn, name) => {
     const module = PY2_MODULES[moduleIn] ?? moduleIn;
-    const path = `${module}.${name}`;
+    const path = PY2_NAMES[`${module}.${name}`] ?? `${module}.${name}`;
     const known = table.get(path);
     if (known !== undefined) return known;
     const cached = classes.get(path);
     if (cached) return cached;
+    if (name.startsWith(CYTHON_UNPICKLE)) return cythonUnpickle(path, name.slice(CYTHON_UNPICKLE.length));
     const code = codeRefusal(path);
     if (code) throw new ForbiddenGlobalError(path, code);
     if (policy?.isAllowed(path)) {

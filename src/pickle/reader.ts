@@ -4,7 +4,7 @@ import { AllocationBudget, type PickleLimits } from "./limits.js";
 import { GlobalRef, Pending, type ReadContext } from "./objects.js";
 import { decodeLatin1, decodeUtf8 } from "./strings.js";
 import { parseFloatLine, parseIntLine, parsePyStringLiteral, parseRawUnicodeEscape } from "./text.js";
-import { makePyTuple, type PyObject } from "./values.js";
+import { isPyTuple, makePyTuple, type PyObject } from "./values.js";
 
 /** Opcode names, for error messages only. */
 const OPCODE_NAMES: Record<number, string> = {
@@ -730,14 +730,14 @@ function hashable(key: unknown, reader: { offset: number }): unknown {
   return key;
 }
 
-/** Protocol 2 objects with __slots__ BUILD with (dict, slots): merge both into one state Map. */
+/** Objects with __slots__ BUILD with (dict | None, slots | None): merge both into one state Map. */
 function mergeSlotState(state: unknown): unknown {
-  if (Array.isArray(state) && Object.isFrozen(state) && state.length === 2 && state[1] instanceof Map) {
-    const merged = new Map(state[0] instanceof Map ? state[0] : []);
-    for (const [k, v] of state[1]) merged.set(k, v);
-    return merged;
-  }
-  return state;
+  if (!isPyTuple(state) || state.length !== 2) return state;
+  const [dict, slots] = state;
+  if (!(dict === null || dict instanceof Map) || !(slots === null || slots instanceof Map)) return state;
+  const merged = new Map(dict ?? []);
+  for (const [k, v] of slots ?? []) merged.set(k, v);
+  return merged;
 }
 
 export function describe(v: unknown): string {

@@ -249,11 +249,11 @@ function decodeWithLayout(
   return { dtype: dt, shape, data };
 }
 
-/** An object array from its pickled item list (numpy pickles object items in C order). */
-export function objectArray(dt: DType, shapeIn: unknown, items: unknown, fortran: boolean): NDArray {
+/** An object array from its pickled item list: numpy lists object items in C order even for Fortran arrays. */
+export function objectArray(dt: DType, shapeIn: unknown, items: unknown): NDArray {
   const { shape, count } = checkShape(shapeIn);
   if (!Array.isArray(items)) fail("object array data must be a list");
   if (items.length !== count)
     fail(`object array has ${items.length} items but shape (${shape.join(", ")}) needs ${count}`);
-  return { dtype: dt, shape, data: fortran ? fortranToC(items.slice(), shape) : items.slice() };
+  return { dtype: dt, shape, data: items.slice() };
 }

@@ -1,5 +1,6 @@
 import { PickleError } from "../errors.js";
 import { type GlobalBehaviour, GlobalRef, Pending, type ReadContext } from "../objects.js";
+import { makePyObject } from "../reader.js";
 import { encodeLatin1 } from "../strings.js";
 import type { DType, NDArray, NumpyUfunc } from "../values.js";
 import { arrayFromBytes, objectArray } from "./array.js";
@@ -33,7 +34,7 @@ class ArrayBuilder extends Pending {
       fail("ndarray state must be a 5-tuple");
     const [shape, dtype, fortran, data] = state.length === 5 ? state.slice(1) : state;
     const dt = asDType(dtype);
-    if (dt.kind === "O") return objectArray(dt, shape, data, fortran === true);
+    if (dt.kind === "O") return objectArray(dt, shape, data);
     return arrayFromBytes(dt, shape, rawBytes(data, "array data"), fortran === true, ctx.budget);
   }
 }
@@ -175,6 +176,7 @@ export function numpyGlobals(): Map<string, unknown> {
     add("multiarray._reconstruct", { call: reconstruct });
     add("multiarray.scalar", { call: scalar });
     add("numeric._frombuffer", { call: frombuffer });
+    for (const u of ALLOWED_UFUNCS) table.set(`${core}._multiarray_umath.${u}`, { ufunc: u });
     add("_ufunc_reconstruct", {
       call: (args) => {
         const [module, name] = args;
@@ -187,5 +189,37 @@ export function numpyGlobals(): Map<string, unknown> {
   table.set("numpy.ndarray", fn("numpy.ndarray", {}));
   for (const t of SCALAR_TYPES) table.set(`numpy.${t}`, fn(`numpy.${t}`, {}));
   for (const u of ALLOWED_UFUNCS) table.set(`numpy.${u}`, { ufunc: u });
+  for (const [k, v] of randomGlobals()) table.set(k, v);
+  return table;
+}
+
+/**
+ * numpy.random state objects (an estimator given `random_state=RandomState(0)` keeps one): data only, as
+ * PyObjects "numpy.random.RandomState" / "numpy.random.Generator" / "numpy.random.BitGenerator" whose args
+ * name the bit generator and whose state is what numpy pickled.
+ */
+function randomGlobals(): Map<string, unknown> {
+  const table = new Map<string, unknown>();
+  const ctor = (name: string, cls: string) => {
+    const make = (args: readonly unknown[]) => makePyObject(cls, args);
+    table.set(`numpy.random._pickle.${name}`, new GlobalRef(`numpy.random._pickle.${name}`, { call: make }));
+  };
+  ctor("__randomstate_ctor", "numpy.random.RandomState");
+  ctor("__generator_ctor", "numpy.random.Generator");
+  ctor("__bit_generator_ctor", "numpy.random.BitGenerator");
+  const seed = (args: readonly unknown[]) => makePyObject("numpy.random.SeedSequence", args);
+  table.set(
+    "numpy.random.bit_generator.SeedSequence",
+    new GlobalRef("numpy.random.SeedSequence", { construct: seed }),
+  );
+  for (const [module, cls] of [
+    ["_mt19937", "MT19937"],
+    ["_pcg64", "PCG64"],
+    ["_pcg64", "PCG64DXSM"],
+    ["_philox", "Philox"],
+    ["_sfc64", "SFC64"],
+  ]) {
+    table.set(`numpy.random.${module}.${cls}`, new GlobalRef(`numpy.random.${cls}`, {}));
+  }
   return table;
 }
