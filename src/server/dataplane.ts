@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { isModelserveError } from "../errors.js";
-import type { ModelMetadata, ModelSettings } from "../runtimes/runtime.js";
+import type { ModelMetadata } from "../runtimes/runtime.js";
 import { VERSION } from "../version.js";
 import { elementCount, storageMatches } from "./codecs/datatypes.js";
 import {
@@ -12,6 +12,7 @@ import {
   ModelNotReadyError,
 } from "./errors.js";
 import type { ModelEntry, ModelRegistry, ModelState } from "./model-registry.js";
+import type { RepositoryModel } from "./model-settings.js";
 import type { InferenceRequest, InferenceResponse, Tensor, TensorMetadata } from "./protocol/tensor.js";
 
 /**
@@ -36,7 +37,7 @@ export interface RepositoryIndexEntry {
 
 /** Where model settings come from for the repository API (a folder tree of model-settings.json). */
 export interface ModelRepository {
-  list(): Promise<ModelSettings[]>;
+  list(): Promise<RepositoryModel[]>;
 }
 
 /** Told about every inference, for metrics. */
@@ -281,14 +282,14 @@ export class DataPlane {
       out.push(item);
     }
     if (!options.ready && this.repository !== undefined) {
-      for (const settings of await this.repository.list()) {
-        if (listed.has(`${settings.name}\u0000${settings.version ?? ""}`)) continue;
+      for (const model of await this.repository.list()) {
+        if (listed.has(`${model.name}\u0000${model.version ?? ""}`)) continue;
         const item: RepositoryIndexEntry = {
-          name: settings.name,
+          name: model.name,
           state: "UNAVAILABLE",
-          reason: "not loaded",
+          reason: model.error ?? "not loaded",
         };
-        if (settings.version !== undefined) item.version = settings.version;
+        if (model.version !== undefined) item.version = model.version;
         out.push(item);
       }
     }
@@ -300,15 +301,20 @@ export class DataPlane {
    * the settings it was last loaded with. Throws ModelLoadError when a version fails to load.
    */
   async loadModel(name: string): Promise<void> {
-    let settings = (await this.repository?.list())?.filter((s) => s.name === name) ?? [];
-    if (settings.length === 0 && this.registry.has(name)) {
-      settings = this.registry
-        .entries()
-        .filter((e) => e.name === name)
-        .map((e) => e.settings);
+    const found = (await this.repository?.list())?.filter((m) => m.name === name) ?? [];
+    if (found.length === 0 && this.registry.has(name)) {
+      for (const entry of this.registry.entries()) {
+        if (entry.name === name) found.push({ name, settings: entry.settings });
+      }
     }
-    if (settings.length === 0) throw new ModelNotFoundError(name);
-    const entries = await Promise.all(settings.map((s) => this.registry.load(s)));
+    if (found.length === 0) throw new ModelNotFoundError(name);
+    const entries = await Promise.all(
+      found.map((m) =>
+        m.settings === undefined
+          ? this.registry.markFailed(name, m.version, m.error)
+          : this.registry.load(m.settings),
+      ),
+    );
     const failed = entries.filter((e) => e.state !== "READY");
     if (failed.length > 0) {
       throw new ModelLoadError(`model '${name}' failed to load: ${failed.map((e) => e.reason).join("; ")}`);

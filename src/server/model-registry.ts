@@ -120,6 +120,35 @@ export class ModelRegistry {
     });
   }
 
+  /** Lists a model that could not even be configured (unreadable settings) as UNAVAILABLE with the reason. */
+  markFailed(name: string, version: string | undefined, reason: string): Promise<ModelEntry> {
+    return this.serialised(name, async () => {
+      let versions = this.byName.get(name);
+      if (versions === undefined) {
+        versions = new Map();
+        this.byName.set(name, versions);
+      }
+      const key = versionKey(version);
+      const entry: ModelEntry = versions.get(key) ?? {
+        name,
+        version,
+        state: "UNAVAILABLE",
+        reason,
+        settings: { name, implementation: "", ...(version === undefined ? {} : { version }) },
+        model: undefined,
+        metadata: undefined,
+        declaredInputs: undefined,
+        declaredOutputs: undefined,
+        generation: 0,
+      };
+      versions.set(key, entry);
+      if (entry.model === undefined) entry.state = "UNAVAILABLE";
+      entry.reason = reason;
+      this.listener?.failed(entry, new Error(reason));
+      return entry;
+    });
+  }
+
   /** Unloads every version of a model; it stays listed as UNAVAILABLE ("unloaded") until loaded again. */
   unload(name: string): Promise<void> {
     return this.serialised(name, async () => {

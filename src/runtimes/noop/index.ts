@@ -64,6 +64,16 @@ function sumRows(model: string, inputs: readonly Tensor[]): Tensor {
   return { name: "sum", datatype: "FP64", shape: [rows, 1], data: out };
 }
 
+/** An input back as an output; its transport-level parameter (binary_data_size) is not the output's. */
+function echo(input: Tensor): Tensor {
+  const output: Tensor = { name: input.name, datatype: input.datatype, shape: input.shape, data: input.data };
+  if (input.parameters !== undefined) {
+    const { binary_data_size: _, ...rest } = input.parameters;
+    if (Object.keys(rest).length > 0) output.parameters = rest;
+  }
+  return output;
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -109,9 +119,7 @@ class NoopModel implements LoadedModel {
     const raise = request.parameters?.noop_raise;
     if (typeof raise === "string") throw new Error(raise);
     const outputs =
-      this.mode === "sum"
-        ? [sumRows(this.settings.name, request.inputs)]
-        : request.inputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: t.shape, data: t.data }));
+      this.mode === "sum" ? [sumRows(this.settings.name, request.inputs)] : request.inputs.map(echo);
     const response: InferenceResponse = { model_name: this.settings.name, outputs };
     if (this.reportThread) response.parameters = { thread_id: threadId };
     return response;

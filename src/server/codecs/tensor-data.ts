@@ -141,6 +141,15 @@ function isNested(values: readonly unknown[]): boolean {
   return false;
 }
 
+function flatten(where: string, data: unknown[]): readonly unknown[] {
+  try {
+    return data.flat(Number.POSITIVE_INFINITY);
+  } catch {
+    // a pathologically deep nesting overflows the stack
+    throw new BadRequestError(`${where}: 'data' is nested too deeply`);
+  }
+}
+
 /**
  * Converts `data` (flat or nested row-major) to the storage of `datatype`, checking its element count
  * against `shape`. `where` names the tensor in errors, e.g. "input 'x'".
@@ -156,7 +165,7 @@ export function tensorDataFromValues(
       `${where}: 'data' must be a JSON array (flat or nested), got ${describe(data)}`,
     );
   }
-  const flat: readonly unknown[] = isNested(data) ? data.flat(Number.POSITIVE_INFINITY) : data;
+  const flat = isNested(data) ? flatten(where, data) : data;
   const expected = elementCount(shape);
   if (flat.length !== expected) {
     throw new BadRequestError(

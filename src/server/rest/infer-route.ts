@@ -1,0 +1,109 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { tensorDataFromBytes } from "../codecs/binary.js";
+import { DATATYPES, elementCount } from "../codecs/datatypes.js";
+import { decodeInferenceRequest } from "../codecs/json-request.js";
+import { encodeInferenceResponse } from "../codecs/json-response.js";
+import type { DataPlane } from "../dataplane.js";
+import { BadRequestError } from "../errors.js";
+import type { InferenceRequest } from "../protocol/tensor.js";
+
+/**
+ * POST /v2/models/{m}[/versions/{v}]/infer, JSON or with Triton's binary tensor extension: a JSON header
+ * of `Inference-Header-Content-Length` bytes followed by raw tensor bytes, or (length 0) only the bytes of
+ * a single-input model's input.
+ */
+
+export interface ModelParams {
+  model: string;
+  version?: string;
+}
+
+const HEADER_LENGTH = "inference-header-content-length";
+
+function parseJson(bytes: Buffer | undefined): unknown {
+  if (bytes === undefined || bytes.length === 0) {
+    throw new BadRequestError("the request body is empty; expected a JSON inference request");
+  }
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch (e) {
+    throw new BadRequestError(`the request body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function headerLength(value: string | string[] | undefined, bodyLength: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(Array.isArray(value) ? value[0] : value);
+  if (!Number.isSafeInteger(n) || n < 0 || n > bodyLength) {
+    throw new BadRequestError(
+      `Inference-Header-Content-Length must be an integer between 0 and the body length ${bodyLength}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+/** The raw binary form: the whole body is the single input of the model, batch 1. */
+function rawBinaryRequest(dataplane: DataPlane, params: ModelParams, body: Buffer): InferenceRequest {
+  const declared = dataplane.declaredInputs(params.model, params.version);
+  if (declared.length !== 1) {
+    throw new BadRequestError(
+      `a raw binary request (Inference-Header-Content-Length: 0) needs a model with exactly one declared input; model '${params.model}' declares ${declared.length}`,
+    );
+  }
+  const input = declared[0];
+  const where = `input '${input.name}'`;
+  let shape: number[];
+  if (input.datatype === "BYTES") shape = [1];
+  else {
+    const size = DATATYPES[input.datatype].size;
+    // batch 1 for leading variable dimensions, whatever is left for the last one
+    const last = input.shape.lastIndexOf(-1);
+    shape = input.shape.map((d, i) => (d === -1 && i !== last ? 1 : d));
+    if (last !== -1) {
+      const fixed = elementCount(shape.filter((_, i) => i !== last));
+      shape[last] = fixed === 0 ? 0 : Math.floor(body.length / size / fixed);
+    }
+  }
+  return {
+    inputs: [
+      {
+        name: input.name,
+        datatype: input.datatype,
+        shape,
+        data: tensorDataFromBytes(where, input.datatype, shape, body),
+      },
+    ],
+  };
+}
+
+export async function handleInfer(
+  dataplane: DataPlane,
+  request: FastifyRequest<{ Params: ModelParams }>,
+  reply: FastifyReply,
+): Promise<void> {
+  const params = request.params;
+  const body = request.body as Buffer | undefined;
+  const length = headerLength(request.headers[HEADER_LENGTH], body?.length ?? 0);
+  let inference: InferenceRequest;
+  let allBinary = false;
+  if (length === undefined) {
+    inference = decodeInferenceRequest(parseJson(body));
+  } else if (length === 0) {
+    inference = rawBinaryRequest(dataplane, params, body ?? Buffer.alloc(0));
+    allBinary = true;
+  } else {
+    const bytes = body!;
+    inference = decodeInferenceRequest(parseJson(bytes.subarray(0, length)), bytes.subarray(length));
+  }
+  const response = await dataplane.infer(params.model, params.version, inference);
+  const encoded = encodeInferenceResponse(response, inference, allBinary);
+  if (encoded.binary.length === 0) {
+    reply.header("content-type", "application/json; charset=utf-8").send(encoded.json);
+    return;
+  }
+  const head = Buffer.from(encoded.json, "utf8");
+  reply
+    .header("content-type", "application/octet-stream")
+    .header(HEADER_LENGTH, head.length)
+    .send(Buffer.concat([head, ...encoded.binary]));
+}
