@@ -1,2 +1,4 @@
 import "./forest.js";
 import "./gradient_boosting.js";
+import "./hist_predictor.js";
+import "./hist_gradient_boosting.js";
