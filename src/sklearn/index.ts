@@ -9,3 +9,4 @@ import "./tree/index.js";
 import "./naive_bayes/index.js";
 import "./dummy/index.js";
 import "./ensemble/index.js";
+import "./neighbors/index.js";

@@ -40,6 +40,4 @@ for (const cy of [
   "CyHalfMultinomialLoss",
 ]) {
   registerDataClass(cy);
-  // Cython pickles some extension types through a module-level `__pyx_unpickle_<Type>` function.
-  registerDataClass(`__pyx_unpickle_${cy}`);
 }

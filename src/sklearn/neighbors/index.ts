@@ -1,0 +1,2 @@
+import "./knn.js";
+import "./centroid.js";
