@@ -31,8 +31,8 @@ export function logOf(p: Float64Array): Float64Array {
   return p.map(Math.log);
 }
 
-function classifierMethods(model: TreeModel, state: State): Partial<Record<string, MatrixMethod>> {
-  const classes = classesPerOutput(state.get("classes_"), state.owner);
+function classifierMethods(model: TreeModel): Partial<Record<string, MatrixMethod>> {
+  const { classes } = model;
   const predict: MatrixMethod = (X) =>
     labelsFor(classes, model.classIndices(float32Rows(X.data), X.rows, X.cols), X.rows);
   if (model.nOutputs !== 1) return { predict };
@@ -64,14 +64,17 @@ function buildTreeEstimator(obj: PyObject): Estimator {
   const tree = state.get("tree_");
   if (!(tree instanceof FlatTree)) throw state.typeError("tree_", tree, "a sklearn.tree._tree.Tree");
   const classifier = state.has("classes_");
-  const model = new TreeModel(tree, classifier);
+  const model = new TreeModel(
+    tree,
+    classifier ? classesPerOutput(state.get("classes_"), state.owner) : undefined,
+  );
   if (state.has("n_features_in_") && state.number("n_features_in_") !== tree.nFeatures) {
     throw new EstimatorStateError(
       `${state.owner}.tree_ has ${tree.nFeatures} features, n_features_in_ differs`,
     );
   }
   const est = numericEstimator(obj, state, {
-    methods: classifier ? classifierMethods(model, state) : regressorMethods(model),
+    methods: classifier ? classifierMethods(model) : regressorMethods(model),
     allowNaN: tree.missingGoLeft !== undefined,
     unavailable:
       classifier && model.nOutputs > 1 ? { predict_proba: "multi-output: one array per output" } : {},

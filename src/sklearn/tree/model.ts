@@ -9,7 +9,6 @@ import type { FlatTree } from "./flat_tree.js";
  */
 export class TreeModel {
   readonly tree: FlatTree;
-  readonly classifier: boolean;
   readonly nOutputs: number;
   /** classifiers: node × probaWidth, each output's classes normalised to sum to 1 */
   readonly proba: Float64Array;
@@ -19,10 +18,13 @@ export class TreeModel {
   readonly probaOffsets: Int32Array;
   /** classifiers: node × nOutputs, the index of the largest raw value (scikit-learn's argmax of tree_.predict) */
   readonly argmaxClass: Int32Array;
+  /** classifiers: `classes_` of each output (a meta-estimator maps a member's classes onto its own) */
+  readonly classes: readonly NDArray[];
 
-  constructor(tree: FlatTree, classifier: boolean) {
+  constructor(tree: FlatTree, classes: readonly NDArray[] | undefined) {
+    const classifier = classes !== undefined;
+    this.classes = classes ?? [];
     this.tree = tree;
-    this.classifier = classifier;
     this.nOutputs = tree.nOutputs;
     const { nodeCount, nClasses, valueStride, values } = tree;
     this.probaOffsets = new Int32Array(this.nOutputs);
@@ -49,6 +51,13 @@ export class TreeModel {
         this.argmaxClass[n * this.nOutputs + k] = best;
       }
     }
+  }
+
+  /** The same model with split features renumbered through `map` (a member fitted on a column subset). */
+  withFeatureMap(map: Int32Array): TreeModel {
+    const copy = Object.create(TreeModel.prototype) as TreeModel;
+    Object.assign(copy, this, { tree: this.tree.withFeatureMap(map) });
+    return copy;
   }
 
   /** out[row*width + j] += proba of the row's leaf (every output), for rows of X32 (float32, row-major). */
