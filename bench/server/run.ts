@@ -1,0 +1,230 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { grpcLoad } from "./grpc-load.js";
+import { httpLoad, type LoadOptions, type LoadResult } from "./http-load.js";
+import { type Running, startMlserver, startNodeServer } from "./processes.js";
+import { MODEL, REST_BODY, REST_PATH, ROW } from "./workload.js";
+
+/**
+ * The server benchmark (`npm run bench:server`): the same single-row V2 request, keep-alive, fixed
+ * concurrency and duration, against (a) a raw node:http server answering a constant JSON (this machine's
+ * ceiling), (b) modelserve with the noop runtime, (c) MLServer with an equivalent echo model; prints
+ * req/s, p50/p99 latency and the ratios the inference server's issue sets as goals.
+ * Settings (environment): BENCH_CONNECTIONS (default 64), BENCH_DURATION seconds per run (default 5),
+ * BENCH_ROUNDS (default 3; the median round is reported), BENCH_WARMUP seconds (default 2), MODELSERVE_VENVS (where setup-mlserver.sh put the MLServer venv).
+ */
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, got '${raw}'`);
+  return value;
+}
+
+const options: LoadOptions = {
+  connections: intFromEnv("BENCH_CONNECTIONS", 64),
+  durationSeconds: intFromEnv("BENCH_DURATION", 5),
+};
+const warmup: LoadOptions = {
+  connections: options.connections,
+  durationSeconds: intFromEnv("BENCH_WARMUP", 2),
+};
+const rounds = intFromEnv("BENCH_ROUNDS", 3);
+const mlserverVenv = `${process.env.MODELSERVE_VENVS ?? "/work/venvs"}/mlserver`;
+
+interface Measured extends LoadResult {
+  /** server CPU time per answered request, in microseconds */
+  cpuMicrosPerRequest: number;
+}
+
+interface Row {
+  target: string;
+  transport: "REST" | "gRPC";
+  result: Measured;
+}
+
+interface Job {
+  target: string;
+  transport: Row["transport"];
+  server: Running;
+  load(port: number, o: LoadOptions): Promise<LoadResult>;
+  port: number;
+}
+
+async function run(job: Job, o: LoadOptions): Promise<Measured> {
+  const cpuBefore = job.server.cpuSeconds();
+  const result = await job.load(job.port, o);
+  const cpu = job.server.cpuSeconds() - cpuBefore;
+  return { ...result, cpuMicrosPerRequest: (cpu * 1e6) / Math.max(1, result.requests) };
+}
+
+/** One request first: a server that answers wrongly must not be benchmarked. */
+async function checkAnswer(port: number, who: string): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${port}${REST_PATH}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: REST_BODY,
+  });
+  const body = (await res.json()) as { outputs?: { data?: number[] }[] };
+  const data = body.outputs?.[0]?.data;
+  const close = data?.length === ROW.length && data.every((v, i) => Math.abs(v - ROW[i]) < 1e-6);
+  if (res.status !== 200 || !close) {
+    throw new Error(`${who} answered ${res.status} ${JSON.stringify(body)} instead of echoing the row`);
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** The round whose req/s is the median, so req/s and its latencies come from the same run. */
+function medianRun(results: Measured[]): Measured {
+  const m = median(results.map((r) => r.requestsPerSecond));
+  return results.find((r) => r.requestsPerSecond === m)!;
+}
+
+/**
+ * Every server stays up for the whole run and the targets are measured in turn, round after round:
+ * on a shared machine a load spike then hits every target alike instead of one of them.
+ */
+async function measureAll(jobs: Job[]): Promise<Row[]> {
+  const results = jobs.map(() => [] as Measured[]);
+  for (const job of jobs) await run(job, warmup);
+  for (let round = 1; round <= rounds; round++) {
+    for (let i = 0; i < jobs.length; i++) {
+      const result = await run(jobs[i], options);
+      results[i].push(result);
+      process.stderr.write(
+        `  round ${round}/${rounds} ${jobs[i].target} ${jobs[i].transport}: ${result.requestsPerSecond.toFixed(0)} req/s\n`,
+      );
+    }
+  }
+  return jobs.map((job, i) => ({
+    target: job.target,
+    transport: job.transport,
+    result: medianRun(results[i]),
+  }));
+}
+
+function table(rows: Row[]): string {
+  const header = [
+    "target",
+    "transport",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "server CPU µs/req",
+    "requests",
+    "failures",
+  ];
+  const lines = rows.map((r) => [
+    r.target,
+    r.transport,
+    r.result.requestsPerSecond.toFixed(0),
+    r.result.p50Ms.toFixed(2),
+    r.result.p99Ms.toFixed(2),
+    r.result.cpuMicrosPerRequest.toFixed(0),
+    String(r.result.requests),
+    String(r.result.failures),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  return [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i])).join("  ")).join("\n");
+}
+
+function verdict(ok: boolean): string {
+  return ok ? "goal met" : "GOAL MISSED";
+}
+
+function ratios(rows: Row[]): string[] {
+  const find = (target: string, transport: Row["transport"]) =>
+    rows.find((r) => r.target === target && r.transport === transport)?.result;
+  const out: string[] = [];
+  const ceiling = find("node:http constant", "REST");
+  const ours = find("modelserve noop", "REST");
+  if (ceiling && ours) {
+    const r = ours.requestsPerSecond / ceiling.requestsPerSecond;
+    out.push(
+      `modelserve REST / node:http ceiling, req/s: ${(100 * r).toFixed(1)}% (goal >= 80%: ${verdict(r >= 0.8)})`,
+    );
+    const c = ceiling.cpuMicrosPerRequest / ours.cpuMicrosPerRequest;
+    out.push(`  by server CPU per request (req/s one core would give): ${(100 * c).toFixed(1)}%`);
+  }
+  for (const transport of ["REST", "gRPC"] as const) {
+    const mine = find("modelserve noop", transport);
+    const theirs = find("MLServer echo", transport);
+    if (!mine || !theirs) continue;
+    const speed = mine.requestsPerSecond / theirs.requestsPerSecond;
+    const tail = mine.p99Ms / theirs.p99Ms;
+    out.push(
+      `modelserve / MLServer ${transport}, req/s: ${speed.toFixed(1)}x (goal >= 10x: ${verdict(speed >= 10)}); ` +
+        `p99: ${tail.toFixed(3)} of MLServer's (goal <= 0.2: ${verdict(tail <= 0.2)})`,
+    );
+    const c = theirs.cpuMicrosPerRequest / mine.cpuMicrosPerRequest;
+    out.push(`  by server CPU per request: ${c.toFixed(1)}x`);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  process.stderr.write(
+    `server benchmark: ${options.connections} connections, ${rounds} rounds of ${options.durationSeconds} s per target after ${warmup.durationSeconds} s warm-up\n`,
+  );
+  const servers: Running[] = [];
+  try {
+    const ceiling = await startNodeServer(here("./ceiling-server.ts"));
+    servers.push(ceiling);
+    await checkAnswer(ceiling.ports.http, "the ceiling server");
+    const ours = await startNodeServer(here("./modelserve-server.ts"));
+    servers.push(ours);
+    await checkAnswer(ours.ports.http, "modelserve");
+    const jobs: Job[] = [
+      {
+        target: "node:http constant",
+        transport: "REST",
+        server: ceiling,
+        load: httpLoad,
+        port: ceiling.ports.http,
+      },
+      { target: "modelserve noop", transport: "REST", server: ours, load: httpLoad, port: ours.ports.http },
+      { target: "modelserve noop", transport: "gRPC", server: ours, load: grpcLoad, port: ours.ports.grpc! },
+    ];
+    if (existsSync(`${mlserverVenv}/bin/mlserver`)) {
+      const mlserver = await startMlserver(mlserverVenv, here("./mlserver_model"), MODEL);
+      servers.push(mlserver);
+      await checkAnswer(mlserver.ports.http, "MLServer");
+      jobs.push(
+        {
+          target: "MLServer echo",
+          transport: "REST",
+          server: mlserver,
+          load: httpLoad,
+          port: mlserver.ports.http,
+        },
+        {
+          target: "MLServer echo",
+          transport: "gRPC",
+          server: mlserver,
+          load: grpcLoad,
+          port: mlserver.ports.grpc!,
+        },
+      );
+    } else {
+      process.stderr.write(
+        `MLServer skipped: no venv at ${mlserverVenv} (run bench/server/setup-mlserver.sh)\n`,
+      );
+    }
+    const rows = await measureAll(jobs);
+    console.log(table(rows));
+    console.log("");
+    for (const line of ratios(rows)) console.log(line);
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
+await main();
