@@ -28,7 +28,8 @@ export function defaultLimits(inputBytes: number): PickleLimits {
     maxMemoIndex: 1 << 26,
     maxLongBytes: 2_048,
     maxAllocatedBytes: 4 * inputBytes + 256 * 1024 * 1024,
-    maxDecompressedBytes: 2 * 1024 * 1024 * 1024,
+    // joblib models compress a few times over; a bomb expands thousands of times
+    maxDecompressedBytes: 64 * inputBytes + 256 * 1024 * 1024,
     maxDepth: 500,
   };
 }

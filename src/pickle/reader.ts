@@ -313,7 +313,7 @@ export class PickleReader implements ReadContext {
       (obj as MutablePyObject).state = mergeSlotState(state);
       return;
     }
-    if (state === null) return;
+    // Python only writes BUILD after an object it created with REDUCE/NEWOBJ that has a state
     this.fail(`cannot set the state of a ${describe(obj)}`);
   }
 
@@ -749,5 +749,7 @@ export function describe(v: unknown): string {
   if (v instanceof GlobalRef) return `global ${v.global}`;
   if (v instanceof Pending) return v.what;
   if (typeof v === "object" && "cls" in v) return `${(v as PyObject).cls} object`;
+  if (typeof v === "object" && "dtype" in v) return "numpy array";
+  if (typeof v === "object" && "kind" in v && "itemsize" in v) return "numpy dtype";
   return typeof v;
 }
