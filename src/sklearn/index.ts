@@ -2,6 +2,7 @@
  * Importing this module registers every TypeScript scikit-learn estimator with the class registry
  * (src/sklearn/estimator.ts). Each estimator group adds its one import line here.
  */
+import "./common/label_binarizer.js";
 import "./common/losses.js";
 import "./linear_model/index.js";
 import "./svm/index.js";
@@ -10,3 +11,4 @@ import "./naive_bayes/index.js";
 import "./dummy/index.js";
 import "./ensemble/index.js";
 import "./neighbors/index.js";
+import "./neural_network/index.js";

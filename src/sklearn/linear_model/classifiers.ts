@@ -2,7 +2,6 @@ import type { NDArray } from "../../pickle/values.js";
 import {
   ClassLabels,
   float64Array,
-  isPyObject,
   type Matrix,
   matrix,
   type NumericEstimatorSpec,
@@ -27,9 +26,13 @@ import {
 
 type Proba = (scores: Matrix) => NDArray;
 
-function linearClassifier(state: State, proba?: Proba): NumericEstimatorSpec {
+function linearClassifier(
+  state: State,
+  proba?: Proba,
+  classesValue = state.get("classes_"),
+): NumericEstimatorSpec {
   const w: LinearWeights = linearWeights(state);
-  const classes = new ClassLabels(state.get("classes_"), state.owner);
+  const classes = new ClassLabels(classesValue, state.owner);
   const methods: NumericEstimatorSpec["methods"] = {
     predict: (X) => predictFromScores(classes, decisionScores(w, X)),
     decision_function: (X) => decisionArray(decisionScores(w, X)),
@@ -80,14 +83,14 @@ for (const name of ["LogisticRegression", "LogisticRegressionCV"]) {
 
 for (const name of ["RidgeClassifier", "RidgeClassifierCV"]) {
   registerNumericEstimator(name, (state) => {
-    const binarizer = state.opt("_label_binarizer");
-    if (isPyObject(binarizer)) {
-      const yType = new State(binarizer).stringOr("y_type_", "");
-      if (yType.startsWith("multilabel")) {
-        throw new UnsupportedEstimatorError(`${state.owner} fitted on multilabel targets is not supported`);
-      }
+    const binarizer = state.object("_label_binarizer");
+    const binarizerState = new State(binarizer);
+    if (binarizerState.stringOr("y_type_", "").startsWith("multilabel")) {
+      throw new UnsupportedEstimatorError(`${state.owner} fitted on multilabel targets is not supported`);
     }
-    return linearClassifier(state);
+    // before scikit-learn 1.6 classes_ is a property reading the binarizer's
+    const classes = state.has("classes_") ? state.get("classes_") : binarizerState.get("classes_");
+    return linearClassifier(state, undefined, classes);
   });
 }
 
