@@ -5,3 +5,5 @@ import "./hist_gradient_boosting.js";
 import "./weight_boosting.js";
 import "./bagging.js";
 import "./iforest.js";
+import "./voting.js";
+import "./stacking.js";
