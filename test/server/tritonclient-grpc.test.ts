@@ -1,27 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GrpcFixture, startGrpcFixture } from "./grpc-harness.js";
-import { requireClientsVenv, runClient } from "./tritonclient-harness.js";
+import type { ServerHandle } from "../../src/server/index.js";
+import { requireClientsVenv, runClient, startNoopServer } from "./tritonclient-harness.js";
 
 /** tritonclient's gRPC client (PyPI, raw contents) against our gRPC server; clients/triton_grpc.py asserts in Python too. */
 
-let f: GrpcFixture;
+let server: ServerHandle;
 
 beforeAll(async () => {
   requireClientsVenv();
-  f = await startGrpcFixture([
-    { name: "echo", implementation: "noop" },
-    {
-      name: "summer",
-      implementation: "noop",
-      parameters: { mode: "sum" },
-      inputs: [{ name: "x", datatype: "FP32", shape: [-1, 3] }],
-      outputs: [{ name: "sum", datatype: "FP64", shape: [-1, 1] }],
-    },
-  ]);
+  server = await startNoopServer();
 });
 
 afterAll(async () => {
-  await f?.close();
+  await server?.close();
 });
 
 interface Summary {
@@ -34,7 +25,7 @@ interface Summary {
 
 describe("tritonclient gRPC client", () => {
   it("talks to our server: health, metadata, every datatype raw, errors, repository", async () => {
-    const summary = await runClient<Summary>("triton_grpc.py", [`127.0.0.1:${f.server.port}`]);
+    const summary = await runClient<Summary>("triton_grpc.py", [`127.0.0.1:${server.grpc!.port}`]);
     expect(summary.server.name).toBe("modelserve");
     expect(Object.keys(summary.echoed).sort()).toEqual([
       "BOOL",

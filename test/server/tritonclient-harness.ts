@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { type ServerHandle, startServer } from "../../src/server/index.js";
 
 /**
  * Runs the official-client scripts in test/server/clients/ with the Python venv that
@@ -10,6 +11,25 @@ import { fileURLToPath } from "node:url";
 const venv = `${process.env.MODELSERVE_VENVS ?? "/work/venvs"}/clients`;
 const python = `${venv}/bin/python`;
 const clients = fileURLToPath(new URL("./clients/", import.meta.url));
+
+/** Our server as `modelserve start` runs it (REST and gRPC on free loopback ports) with two noop models. */
+export function startNoopServer(): Promise<ServerHandle> {
+  return startServer(
+    { host: "127.0.0.1", http_port: 0, grpc_port: 0, log_level: "warn" },
+    {
+      models: [
+        { name: "echo", implementation: "noop" },
+        {
+          name: "summer",
+          implementation: "noop",
+          parameters: { mode: "sum" },
+          inputs: [{ name: "x", datatype: "FP32", shape: [-1, 3] }],
+          outputs: [{ name: "sum", datatype: "FP64", shape: [-1, 1] }],
+        },
+      ],
+    },
+  );
+}
 
 export function requireClientsVenv(): void {
   if (!existsSync(python)) {

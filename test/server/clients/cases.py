@@ -20,17 +20,27 @@ ECHO_CASES = {
     "BYTES": np.array([[b"hello", "h\u00e9".encode(), b"\x00\xff"]], dtype=np.object_),
 }
 
-# FP16 cannot be carried in JSON without loss on the way in, and Triton's JSON form has no BYTES for
-# non-UTF-8 data: the JSON-only round trip uses these instead.
-JSON_SAFE = {k: v for k, v in ECHO_CASES.items() if k not in ("FP16", "BYTES")}
-JSON_SAFE["BYTES"] = np.array([[b"hello", "h\u00e9".encode()]], dtype=np.object_)
+# Triton's JSON form carries BYTES as text, so non-UTF-8 bytes need the binary form; 64-bit integers stay
+# within 2^53 here (beyond it, see JSON_BIG_INTEGERS).
+JSON_CASES = dict(ECHO_CASES)
+JSON_CASES["BYTES"] = np.array([[b"hello", "h\u00e9".encode()]], dtype=np.object_)
+JSON_CASES["UINT64"] = np.array([[0, 2**53]], dtype=np.uint64)
+JSON_CASES["INT64"] = np.array([[-(2**53), 2**53]], dtype=np.int64)
+
+# 64-bit integers beyond 2^53 as JSON numbers, which tritonclient writes exactly.
+JSON_BIG_INTEGERS = {
+    "UINT64": np.array([[2**64 - 1, 2**53 + 1]], dtype=np.uint64),
+    "INT64": np.array([[-(2**63), 2**63 - 1]], dtype=np.int64),
+}
 
 
 def check_equal(datatype, sent, got):
     assert got is not None, f"{datatype}: no output"
     assert got.shape == sent.shape, f"{datatype}: shape {got.shape} != {sent.shape}"
     if datatype == "BYTES":
-        assert [bytes(x) for x in got.ravel()] == [bytes(x) for x in sent.ravel()], f"{datatype}: {got!r}"
+        # the JSON form gives str, the binary form bytes
+        as_bytes = [x.encode() if isinstance(x, str) else bytes(x) for x in got.ravel()]
+        assert as_bytes == [bytes(x) for x in sent.ravel()], f"{datatype}: {got!r}"
     else:
         assert got.dtype == sent.dtype, f"{datatype}: dtype {got.dtype} != {sent.dtype}"
         assert np.array_equal(got, sent), f"{datatype}: {got!r} != {sent!r}"

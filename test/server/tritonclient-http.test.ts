@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ServerHandle } from "../../src/server/index.js";
+import { requireClientsVenv, runClient, startNoopServer } from "./tritonclient-harness.js";
+
+/**
+ * tritonclient's HTTP client (PyPI) against our REST server: JSON tensors, Triton's binary tensor
+ * extension in and out and both mixes, for every datatype; clients/triton_http.py asserts in Python too.
+ */
+
+let server: ServerHandle;
+
+beforeAll(async () => {
+  requireClientsVenv();
+  server = await startNoopServer();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+interface Summary {
+  server: { name: string; extensions: string[] };
+  checked: Record<string, string[]>;
+  sum: number[];
+  errors: string[];
+}
+
+const ALL = [
+  "BOOL",
+  "BYTES",
+  "FP16",
+  "FP32",
+  "FP64",
+  "INT16",
+  "INT32",
+  "INT64",
+  "INT8",
+  "UINT16",
+  "UINT32",
+  "UINT64",
+  "UINT8",
+];
+
+describe("tritonclient HTTP client", () => {
+  it("talks to our server: health, metadata, every datatype as JSON and binary, errors, repository", async () => {
+    const summary = await runClient<Summary>("triton_http.py", [`127.0.0.1:${server.http.port}`]);
+    expect(summary.server.name).toBe("modelserve");
+    expect(summary.checked).toEqual({
+      json: ALL,
+      binary: ALL,
+      "json-in-binary-out": ALL,
+      "binary-in-json-out": ALL,
+    });
+    expect(summary.sum).toEqual([6, 15.5]);
+    expect(summary.errors).toEqual([
+      "model 'ghost' not found",
+      "input 'y' is not an input of model 'summer'; expected 'x'",
+      "model 'echo' failed: model exploded",
+    ]);
+  });
+});
+
+describe("tritonclient HTTP client, known gap", () => {
+  // The REST codec parses JSON numbers as doubles, so UINT64/INT64 values beyond 2^53 sent as JSON
+  // numbers (as tritonclient writes them) are rounded and refused. Expected to fail until the REST
+  // transport parses 64-bit integers losslessly; then make this a plain `it`.
+  it.fails("round-trips 64-bit integers beyond 2^53 sent as JSON numbers", async () => {
+    const summary = await runClient<{ checked: string[] }>("triton_http.py", [
+      `127.0.0.1:${server.http.port}`,
+      "big-integers",
+    ]);
+    expect(summary.checked).toEqual(["INT64", "UINT64"]);
+  });
+});
