@@ -41,6 +41,17 @@ function votingMembers(state: State): { members: Estimator[]; weights: Float64Ar
   return { members, weights: kept };
 }
 
+/** rows × members: each member's `predict` (class indices for classifiers) side by side. */
+function memberPredictions(members: readonly Estimator[], X: Matrix): Float64Array {
+  const n = members.length;
+  const out = new Float64Array(X.rows * n);
+  members.forEach((est, m) => {
+    const p = callFloat(est, "predict", matrixInput(X)).data;
+    for (let i = 0; i < X.rows; i++) out[i * n + m] = p[i];
+  });
+  return out;
+}
+
 /** np.average over the members' arrays (same shape), optionally weighted: summed member after member. */
 function averageOf(arrays: readonly Float64Array[], weights: Float64Array | undefined): Float64Array {
   const out = new Float64Array(arrays[0].length);
@@ -62,13 +73,7 @@ function buildVotingClassifier(obj: PyObject): Estimator {
   const C = classes.length;
   const soft = state.string("voting") === "soft";
   const probas = (X: Matrix) => members.map((m) => callFloat(m, "predict_proba", matrixInput(X)).data);
-  /** rows × members: each member's predicted class index */
-  const votes = (X: Matrix): Float64Array => {
-    const preds = members.map((m) => callFloat(m, "predict", matrixInput(X)).data);
-    const out = new Float64Array(X.rows * members.length);
-    for (let i = 0; i < X.rows; i++) preds.forEach((p, m) => (out[i * members.length + m] = p[i]));
-    return out;
-  };
+  const votes = (X: Matrix) => memberPredictions(members, X);
   const proba = (X: Matrix) => averageOf(probas(X), weights);
 
   const predict: MatrixMethod = (X) => {
@@ -97,11 +102,13 @@ function buildVotingClassifier(obj: PyObject): Estimator {
       const n = ps.length;
       const out = new Float64Array(X.rows * C * n);
       if (!flatten) {
-        ps.forEach((p, m) => out.set(p, m * X.rows * C));
+        ps.forEach((p, m) => {
+          out.set(p, m * X.rows * C);
+        });
         return float64Array(out, [n, X.rows, C]);
       }
       for (let i = 0; i < X.rows; i++) {
-        ps.forEach((p, m) => out.set(p.subarray(i * C, (i + 1) * C), i * C * n + m * C));
+        for (let m = 0; m < n; m++) out.set(ps[m].subarray(i * C, (i + 1) * C), i * C * n + m * C);
       }
       return float64Array(out, [X.rows, C * n]);
     };
@@ -119,13 +126,7 @@ function buildVotingRegressor(obj: PyObject): Estimator {
   if (!state.has("estimators_")) return unfittedEstimator(obj);
   const { members, weights } = votingMembers(state);
   const n = members.length;
-  /** rows × members */
-  const predictions = (X: Matrix): Float64Array => {
-    const preds = members.map((m) => callFloat(m, "predict", matrixInput(X)).data);
-    const out = new Float64Array(X.rows * n);
-    for (let i = 0; i < X.rows; i++) preds.forEach((p, m) => (out[i * n + m] = p[i]));
-    return out;
-  };
+  const predictions = (X: Matrix) => memberPredictions(members, X);
   const wsum = weights === undefined ? n : pairwiseSum(weights, 0, n);
   return numericEstimator(obj, state, {
     methods: {
