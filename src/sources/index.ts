@@ -1,12 +1,13 @@
 import { stat } from "node:fs/promises";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { modelserveHome } from "../store/home.js";
 import { ModelCache } from "./cache.js";
 import { SourceError } from "./errors.js";
 import { fetchHub, hubOptionsFromEnv } from "./hf.js";
 import type { ProgressListener } from "./progress.js";
 import { fetchS3, s3ClientFromEnv } from "./s3.js";
 
+export { modelserveHome } from "../store/home.js";
 export { SourceError } from "./errors.js";
 export type { Progress, ProgressListener } from "./progress.js";
 
@@ -20,10 +21,6 @@ export interface FetchOptions {
   onProgress?: ProgressListener;
   /** turns a `store://{project}/model/{kind}/{name}:{id}` key into the registered model's own path */
   resolveStoreKey?: (key: string) => Promise<string>;
-}
-
-export function modelserveHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.MODELSERVE_HOME ?? join(homedir(), ".modelserve");
 }
 
 /**
