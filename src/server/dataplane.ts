@@ -250,9 +250,10 @@ export class DataPlane {
     let ok = false;
     try {
       const pending = entry.model!.infer(request);
+      // a synchronous model cannot be interrupted anyway: only a pending answer gets a timer
       const produced =
-        this.inferTimeoutMs > 0
-          ? await withTimeout(Promise.resolve(pending), this.inferTimeoutMs, name)
+        this.inferTimeoutMs > 0 && pending instanceof Promise
+          ? await withTimeout(pending, this.inferTimeoutMs, name)
           : await pending;
       const response: InferenceResponse = {
         model_name: entry.name,

@@ -1,109 +1,137 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, type Metric, Registry } from "prom-client";
 import type { InferenceObserver } from "./dataplane.js";
+import {
+  type CounterSeries,
+  FastCounter,
+  FastHistogram,
+  type HistogramSeries,
+} from "./metrics-primitives.js";
 
 /**
  * Prometheus metrics of one server, under MLServer's names where MLServer has the metric
  * (model_infer_request_success/failure, rest_server_requests*, batch_request_queue,
  * parallel_request_queue) and ours otherwise. Each server has its own registry so that several servers
- * in one process (tests) do not collide. Per-model label children are cached: the hot path does a Map
- * lookup, not prom-client's label hashing.
+ * in one process (tests) do not collide. Per-request updates are field increments on cached series.
  */
-
-interface ModelChildren {
-  success: Counter.Internal;
-  failure: Counter.Internal;
-  duration: Histogram.Internal<"model" | "version">;
-}
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+interface ModelSeries {
+  success: CounterSeries;
+  failure: CounterSeries;
+  duration: HistogramSeries;
+}
+
+interface RestSeries {
+  count: CounterSeries;
+  duration: HistogramSeries;
+}
+
+/** A histogram observed per model (batch sizes, worker queue lengths). */
+export interface ModelHistogram {
+  observe(labels: { model: string; version: string }, value: number): void;
+}
+
+class CachedModelHistogram implements ModelHistogram {
+  private readonly cache = new Map<string, HistogramSeries>();
+  constructor(private readonly histogram: FastHistogram) {}
+
+  observe(labels: { model: string; version: string }, value: number): void {
+    const key = `${labels.model}\u0000${labels.version}`;
+    let s = this.cache.get(key);
+    if (s === undefined) {
+      s = this.histogram.series_({ model: labels.model, version: labels.version });
+      this.cache.set(key, s);
+    }
+    s.observe(value);
+  }
+}
+
 export class ServerMetrics implements InferenceObserver {
   readonly registry = new Registry();
-  private readonly success: Counter<"model" | "version">;
-  private readonly failure: Counter<"model" | "version">;
-  private readonly duration: Histogram<"model" | "version">;
-  private readonly restRequests: Counter<"method" | "path" | "status_code">;
-  private readonly restDuration: Histogram<"method" | "path">;
-  readonly restInProgress: Gauge;
-  readonly batchQueue: Histogram<"model" | "version">;
-  readonly parallelQueue: Histogram<"model" | "version">;
-  private readonly children = new Map<string, ModelChildren>();
+  private readonly success = new FastCounter(
+    "model_infer_request_success",
+    "Successful inference requests per model",
+  );
+  private readonly failure = new FastCounter(
+    "model_infer_request_failure",
+    "Failed inference requests per model",
+  );
+  private readonly duration = new FastHistogram(
+    "model_infer_request_duration_seconds",
+    "Inference latency per model (decoded request to response, excluding the transport)",
+    LATENCY_BUCKETS,
+  );
+  private readonly restRequests = new FastCounter(
+    "rest_server_requests",
+    "REST requests by method, route and status code",
+  );
+  private readonly restDuration = new FastHistogram(
+    "rest_server_requests_duration_seconds",
+    "REST request latency by method and route",
+    LATENCY_BUCKETS,
+  );
+  readonly batchQueue: ModelHistogram;
+  readonly parallelQueue: ModelHistogram;
+  private readonly models = new Map<string, ModelSeries>();
+  private readonly rest = new Map<string, RestSeries>();
 
   constructor() {
-    const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.success = new Counter({
-      name: "model_infer_request_success",
-      help: "Successful inference requests per model",
-      labelNames: ["model", "version"],
-      registers,
-    });
-    this.failure = new Counter({
-      name: "model_infer_request_failure",
-      help: "Failed inference requests per model",
-      labelNames: ["model", "version"],
-      registers,
-    });
-    this.duration = new Histogram({
-      name: "model_infer_request_duration_seconds",
-      help: "Inference latency per model (decoded request to response, excluding the transport)",
-      labelNames: ["model", "version"],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.restRequests = new Counter({
-      name: "rest_server_requests",
-      help: "REST requests by method, route and status code",
-      labelNames: ["method", "path", "status_code"],
-      registers,
-    });
-    this.restDuration = new Histogram({
-      name: "rest_server_requests_duration_seconds",
-      help: "REST request latency by method and route",
-      labelNames: ["method", "path"],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.restInProgress = new Gauge({
-      name: "rest_server_requests_in_progress",
-      help: "REST requests being handled",
-      registers,
-    });
-    this.batchQueue = new Histogram({
-      name: "batch_request_queue",
-      help: "Requests merged into one batch by adaptive batching",
-      labelNames: ["model", "version"],
-      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-      registers,
-    });
-    this.parallelQueue = new Histogram({
-      name: "parallel_request_queue",
-      help: "Requests waiting for a worker thread when one is dispatched",
-      labelNames: ["model", "version"],
-      buckets: [0, 1, 2, 4, 8, 16, 32, 64, 128],
-      registers,
-    });
+    const batch = new FastHistogram(
+      "batch_request_queue",
+      "Requests merged into one batch by adaptive batching",
+      [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    );
+    const parallel = new FastHistogram(
+      "parallel_request_queue",
+      "Requests already in flight on the worker thread a request is dispatched to",
+      [0, 1, 2, 4, 8, 16, 32, 64, 128],
+    );
+    this.batchQueue = new CachedModelHistogram(batch);
+    this.parallelQueue = new CachedModelHistogram(parallel);
+    for (const metric of [
+      this.success,
+      this.failure,
+      this.duration,
+      this.restRequests,
+      this.restDuration,
+      batch,
+      parallel,
+    ]) {
+      this.registry.registerMetric(metric as unknown as Metric);
+    }
   }
 
   observe(model: string, version: string | undefined, seconds: number, ok: boolean): void {
     const key = version === undefined ? model : `${model}\u0000${version}`;
-    let c = this.children.get(key);
-    if (c === undefined) {
+    let s = this.models.get(key);
+    if (s === undefined) {
       const labels = { model, version: version ?? "" };
-      c = {
-        success: this.success.labels(labels),
-        failure: this.failure.labels(labels),
-        duration: this.duration.labels(labels),
+      s = {
+        success: this.success.series_(labels),
+        failure: this.failure.series_(labels),
+        duration: this.duration.series_(labels),
       };
-      this.children.set(key, c);
+      this.models.set(key, s);
     }
-    (ok ? c.success : c.failure).inc();
-    c.duration.observe(seconds);
+    if (ok) s.success.value++;
+    else s.failure.value++;
+    s.duration.observe(seconds);
   }
 
   observeRest(method: string, path: string, status: number, seconds: number): void {
-    this.restRequests.inc({ method, path, status_code: status });
-    this.restDuration.observe({ method, path }, seconds);
+    const key = `${method} ${status} ${path}`;
+    let s = this.rest.get(key);
+    if (s === undefined) {
+      s = {
+        count: this.restRequests.series_({ method, path, status_code: status }),
+        duration: this.restDuration.series_({ method, path }),
+      };
+      this.rest.set(key, s);
+    }
+    s.count.value++;
+    s.duration.observe(seconds);
   }
 
   contentType(): string {

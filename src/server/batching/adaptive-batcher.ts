@@ -1,5 +1,5 @@
-import type { Histogram } from "prom-client";
 import type { LoadedModel, ModelMetadata, ModelSettings } from "../../runtimes/runtime.js";
+import type { ModelHistogram } from "../metrics.js";
 import type { InferenceRequest, InferenceResponse, Tensor, TensorData } from "../protocol/tensor.js";
 
 /**
@@ -16,7 +16,7 @@ export interface BatcherOptions {
   maxBatchSize: number;
   /** how long the first request of a batch waits for others, in ms */
   maxBatchTimeMs: number;
-  queueSizes?: Histogram<"model" | "version">;
+  queueSizes?: ModelHistogram;
 }
 
 interface Pending {

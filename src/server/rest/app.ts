@@ -1,3 +1,4 @@
+import { createServer } from "node:http";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -5,7 +6,8 @@ import type { Logger } from "pino";
 import type { DataPlane } from "../dataplane.js";
 import type { ServerMetrics } from "../metrics.js";
 import { openApiDocument } from "../openapi/document.js";
-import { handleInfer, type ModelParams } from "./infer-route.js";
+import { FastInferRoute } from "./fast-infer.js";
+import { JSON_CONTENT_TYPE, type ModelParams } from "./infer-route.js";
 import { toHttpError } from "./status.js";
 
 /**
@@ -27,7 +29,7 @@ export interface RestOptions {
   docs: boolean;
 }
 
-const JSON_TYPE = "application/json; charset=utf-8";
+const JSON_TYPE = JSON_CONTENT_TYPE;
 
 function sendJson(reply: FastifyReply, status: number, body: unknown): void {
   reply.code(status).header("content-type", JSON_TYPE).send(JSON.stringify(body));
@@ -56,8 +58,23 @@ function optionalJsonObject(body: unknown): Record<string, unknown> {
 
 export async function buildRestApp(options: RestOptions): Promise<FastifyInstance> {
   const { dataplane, metrics, logger } = options;
+  let closing = false;
+  const fast = new FastInferRoute({
+    dataplane,
+    metrics,
+    logger,
+    maxRequestBodyBytes: options.maxRequestBodyBytes,
+    isClosing: () => closing,
+  });
   const app = Fastify({
     logger: false,
+    serverFactory: (handler) => {
+      const server = createServer((req, res) => {
+        if (!fast.handle(req, res)) handler(req, res);
+      });
+      server.requestTimeout = options.requestTimeoutMs;
+      return server;
+    },
     bodyLimit: options.maxRequestBodyBytes,
     requestTimeout: options.requestTimeoutMs,
     return503OnClosing: true,
@@ -141,10 +158,11 @@ export async function buildRestApp(options: RestOptions): Promise<FastifyInstanc
   app.get("/v2/models/:model/ready", ready);
   app.get("/v2/models/:model/versions/:version/ready", ready);
 
-  const infer = (request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) =>
-    handleInfer(dataplane, request, reply);
-  app.post("/v2/models/:model/infer", infer);
-  app.post("/v2/models/:model/versions/:version/infer", infer);
+  // POST …/infer is served by FastInferRoute before fastify's router
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
 
   app.post("/v2/repository/index", async (request, reply) => {
     const body = optionalJsonObject(request.body);

@@ -1,4 +1,3 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
 import { tensorDataFromBytes } from "../codecs/binary.js";
 import { DATATYPES, elementCount } from "../codecs/datatypes.js";
 import { decodeInferenceRequest } from "../codecs/json-request.js";
@@ -18,7 +17,8 @@ export interface ModelParams {
   version?: string;
 }
 
-const HEADER_LENGTH = "inference-header-content-length";
+export const HEADER_LENGTH = "inference-header-content-length";
+export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 
 function parseJson(bytes: Buffer | undefined): unknown {
   if (bytes === undefined || bytes.length === 0) {
@@ -76,14 +76,21 @@ function rawBinaryRequest(dataplane: DataPlane, params: ModelParams, body: Buffe
   };
 }
 
-export async function handleInfer(
+export interface HttpInferResult {
+  body: string | Buffer;
+  contentType: string;
+  /** the JSON header length when binary outputs follow it */
+  headerLength?: number;
+}
+
+/** Runs one REST inference from its body bytes and its Inference-Header-Content-Length header. */
+export async function inferHttp(
   dataplane: DataPlane,
-  request: FastifyRequest<{ Params: ModelParams }>,
-  reply: FastifyReply,
-): Promise<void> {
-  const params = request.params;
-  const body = request.body as Buffer | undefined;
-  const length = headerLength(request.headers[HEADER_LENGTH], body?.length ?? 0);
+  params: ModelParams,
+  headerLengthValue: string | string[] | undefined,
+  body: Buffer | undefined,
+): Promise<HttpInferResult> {
+  const length = headerLength(headerLengthValue, body?.length ?? 0);
   let inference: InferenceRequest;
   let allBinary = false;
   if (length === undefined) {
@@ -97,13 +104,11 @@ export async function handleInfer(
   }
   const response = await dataplane.infer(params.model, params.version, inference);
   const encoded = encodeInferenceResponse(response, inference, allBinary);
-  if (encoded.binary.length === 0) {
-    reply.header("content-type", "application/json; charset=utf-8").send(encoded.json);
-    return;
-  }
+  if (encoded.binary.length === 0) return { body: encoded.json, contentType: JSON_CONTENT_TYPE };
   const head = Buffer.from(encoded.json, "utf8");
-  reply
-    .header("content-type", "application/octet-stream")
-    .header(HEADER_LENGTH, head.length)
-    .send(Buffer.concat([head, ...encoded.binary]));
+  return {
+    body: Buffer.concat([head, ...encoded.binary]),
+    contentType: "application/octet-stream",
+    headerLength: head.length,
+  };
 }

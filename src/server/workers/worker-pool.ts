@@ -1,8 +1,8 @@
 import { Worker } from "node:worker_threads";
-import type { Histogram } from "prom-client";
 import { type ErrorCode, ErrorCodes, ModelserveError } from "../../errors.js";
 import type { LoadedModel, ModelMetadata, ModelSettings } from "../../runtimes/runtime.js";
 import { InferenceFailedError, ModelLoadError } from "../errors.js";
+import type { ModelHistogram } from "../metrics.js";
 import type { InferenceRequest, InferenceResponse } from "../protocol/tensor.js";
 import type { FromWorker, SerializedError, ToWorker, WorkerData } from "./messages.js";
 
@@ -110,7 +110,7 @@ export class WorkerPoolModel implements LoadedModel {
 
   private constructor(
     readonly settings: ModelSettings,
-    private readonly queueSizes: Histogram<"model" | "version"> | undefined,
+    private readonly queueSizes: ModelHistogram | undefined,
   ) {
     this.labels = { model: settings.name, version: settings.version ?? "" };
   }
@@ -118,7 +118,7 @@ export class WorkerPoolModel implements LoadedModel {
   static async start(
     settings: ModelSettings,
     count: number,
-    queueSizes?: Histogram<"model" | "version">,
+    queueSizes?: ModelHistogram,
   ): Promise<WorkerPoolModel> {
     const pool = new WorkerPoolModel(settings, queueSizes);
     const started = await Promise.allSettled(

@@ -1,0 +1,137 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import type { DataPlane } from "../dataplane.js";
+import { BadRequestError } from "../errors.js";
+import type { ServerMetrics } from "../metrics.js";
+import { HEADER_LENGTH, inferHttp, JSON_CONTENT_TYPE, type ModelParams } from "./infer-route.js";
+import { toHttpError } from "./status.js";
+
+/**
+ * The inference route straight on node:http, ahead of fastify's router: it is the one hot path, and a
+ * framework's per-request machinery (hooks, reply objects, content-type negotiation) costs more than the
+ * inference of a small model. Everything else goes through fastify. Limits, errors, metrics and logs
+ * behave as on the fastify routes.
+ */
+
+const INFER_PATH = /^\/v2\/models\/([^/?#]+)(?:\/versions\/([^/?#]+))?\/infer\/?(?:\?.*)?$/;
+const ROUTE = "/v2/models/:model/infer";
+const VERSIONED_ROUTE = "/v2/models/:model/versions/:version/infer";
+
+export interface FastInferOptions {
+  dataplane: DataPlane;
+  metrics: ServerMetrics;
+  logger: Logger;
+  maxRequestBodyBytes: number;
+  /** true once the server is shutting down: new requests get 503 and the connection closes */
+  isClosing: () => boolean;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new BadRequestError(`the URL segment '${segment}' is not valid percent-encoding`);
+  }
+}
+
+export class FastInferRoute {
+  constructor(private readonly options: FastInferOptions) {}
+
+  /** Handles the request if it is an inference; false hands it to fastify. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== "POST") return false;
+    const match = INFER_PATH.exec(req.url ?? "");
+    if (match === null) return false;
+    const started = performance.now();
+    const route = match[2] === undefined ? ROUTE : VERSIONED_ROUTE;
+    if (this.options.isClosing()) {
+      res.setHeader("connection", "close");
+      this.reply(res, route, started, 503, JSON_CONTENT_TYPE, '{"error":"the server is shutting down"}');
+      return true;
+    }
+    const declared = Number(req.headers["content-length"]);
+    if (declared > this.options.maxRequestBodyBytes) {
+      this.tooLarge(req, res, route, started);
+      return true;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > this.options.maxRequestBodyBytes) this.tooLarge(req, res, route, started);
+      else chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (res.headersSent) return;
+      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      void this.run(req, res, match, route, body, started);
+    });
+    return true;
+  }
+
+  private tooLarge(req: IncomingMessage, res: ServerResponse, route: string, started: number): void {
+    if (res.headersSent) return;
+    res.setHeader("connection", "close");
+    this.reply(
+      res,
+      route,
+      started,
+      413,
+      JSON_CONTENT_TYPE,
+      JSON.stringify({
+        error: `request body is larger than the limit of ${this.options.maxRequestBodyBytes} bytes`,
+      }),
+    );
+    // stop reading what the client still sends; the connection closes after the reply
+    req.resume();
+  }
+
+  private async run(
+    req: IncomingMessage,
+    res: ServerResponse,
+    match: RegExpExecArray,
+    route: string,
+    body: Buffer,
+    started: number,
+  ): Promise<void> {
+    let params: ModelParams | undefined;
+    try {
+      params =
+        match[2] === undefined
+          ? { model: decodeSegment(match[1]) }
+          : { model: decodeSegment(match[1]), version: decodeSegment(match[2]) };
+      const result = await inferHttp(this.options.dataplane, params, req.headers[HEADER_LENGTH], body);
+      if (result.headerLength !== undefined) res.setHeader(HEADER_LENGTH, result.headerLength);
+      this.reply(res, route, started, 200, result.contentType, result.body);
+    } catch (e) {
+      const { status, body: error } = toHttpError(e);
+      if (status >= 500) {
+        this.options.logger.error(
+          { model: params?.model, version: params?.version, url: req.url, status, err: e },
+          error.error,
+        );
+      }
+      this.reply(res, route, started, status, JSON_CONTENT_TYPE, JSON.stringify(error));
+    }
+  }
+
+  private reply(
+    res: ServerResponse,
+    route: string,
+    started: number,
+    status: number,
+    contentType: string,
+    body: string | Buffer,
+  ): void {
+    res.writeHead(status, {
+      "content-type": contentType,
+      "content-length": typeof body === "string" ? Buffer.byteLength(body) : body.length,
+    });
+    res.end(body);
+    const seconds = (performance.now() - started) / 1000;
+    this.options.metrics.observeRest("POST", route, status, seconds);
+    const logger = this.options.logger;
+    if (logger.isLevelEnabled("debug"))
+      logger.debug({ url: res.req.url, status, ms: seconds * 1000 }, "request");
+  }
+}
