@@ -12,6 +12,7 @@ export {
 } from "./estimator.js";
 export { type InputOptions, inputMatrix } from "./input.js";
 export { ClassLabels } from "./labels.js";
+export { fastLogdet, inverse } from "./linalg.js";
 export * from "./math.js";
 export * from "./ndarray.js";
 export { State } from "./state.js";

@@ -103,6 +103,22 @@ export class State {
     return v;
   }
 
+  /**
+   * The scikit-learn version that pickled the estimator (`_sklearn_version`) as [major, minor], for the few
+   * places where scikit-learn changed the order of operations between releases; [0, 0] when absent.
+   */
+  version(): [number, number] {
+    const v = this.map.get("_sklearn_version");
+    const m = typeof v === "string" ? /^(\d+)\.(\d+)/.exec(v) : null;
+    return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  }
+
+  /** Whether the pickling scikit-learn is at least major.minor. */
+  versionAtLeast(major: number, minor: number): boolean {
+    const [a, b] = this.version();
+    return a > major || (a === major && b >= minor);
+  }
+
   typeError(key: string, v: unknown, expected: string): EstimatorStateError {
     return new EstimatorStateError(`${this.what(key)} is ${describeValue(v)}, expected ${expected}`);
   }
