@@ -1,28 +1,37 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { credentials, type ServiceError } from "@grpc/grpc-js";
 import { inferenceService } from "../../src/server/grpc/proto.js";
 import type { LoadOptions, LoadResult } from "./http-load.js";
 import { GRPC_REQUEST } from "./workload.js";
 
 /**
- * gRPC load (no ghz here): `connections` concurrent callers, each sending ModelInfer back to back over
- * one shared HTTP/2 channel, for a fixed time. Latencies are kept in full and sorted for percentiles.
+ * gRPC load (no ghz here): `connections` concurrent callers sending ModelInfer back to back for a fixed
+ * time, spread over BENCH_GRPC_PROCESSES client processes (default 2), each with its own HTTP/2 channel:
+ * a grpc-js client costs about as much CPU as a grpc-js server, so one process would measure the client.
+ * Latencies are kept in full and sorted for percentiles.
  */
 
 type ModelInfer = (request: object, callback: (error: ServiceError | null) => void) => void;
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+interface Sample {
+  latencies: number[];
+  failures: number;
+  seconds: number;
 }
 
-export async function grpcLoad(port: number, options: LoadOptions): Promise<LoadResult> {
-  const Service = inferenceService();
-  const client = new Service(`127.0.0.1:${port}`, credentials.createInsecure());
+/** One client process's share: `connections` callers on one channel; resolves with every latency. */
+export async function grpcCallers(
+  port: number,
+  connections: number,
+  durationSeconds: number,
+): Promise<Sample> {
+  const client = new (inferenceService())(`127.0.0.1:${port}`, credentials.createInsecure());
   const infer = (client as unknown as { ModelInfer: ModelInfer }).ModelInfer.bind(client);
   const latencies: number[] = [];
   let failures = 0;
   const started = performance.now();
-  const deadline = started + options.durationSeconds * 1000;
+  const deadline = started + durationSeconds * 1000;
   const caller = () =>
     new Promise<void>((resolve) => {
       const next = () => {
@@ -39,15 +48,50 @@ export async function grpcLoad(port: number, options: LoadOptions): Promise<Load
       };
       next();
     });
-  await Promise.all(Array.from({ length: options.connections }, caller));
-  const elapsed = (performance.now() - started) / 1000;
+  await Promise.all(Array.from({ length: connections }, caller));
   client.close();
-  const sorted = Float64Array.from(latencies).sort();
+  return { latencies, failures, seconds: (performance.now() - started) / 1000 };
+}
+
+function runProcess(port: number, connections: number, durationSeconds: number): Promise<Sample> {
+  const script = fileURLToPath(new URL("./grpc-load-process.ts", import.meta.url));
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", script, String(port), String(connections), String(durationSeconds)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(out) as Sample) : reject(new Error(`gRPC load process exited ${code}`)),
+    );
+  });
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export async function grpcLoad(port: number, options: LoadOptions): Promise<LoadResult> {
+  const processes = Math.max(1, Math.min(options.connections, Number(process.env.BENCH_GRPC_PROCESSES ?? 2)));
+  const shares = Array.from(
+    { length: processes },
+    (_, i) => Math.floor(options.connections / processes) + (i < options.connections % processes ? 1 : 0),
+  );
+  const samples = await Promise.all(shares.map((n) => runProcess(port, n, options.durationSeconds)));
+  const sorted = Float64Array.from(samples.flatMap((s) => s.latencies)).sort();
+  const seconds = Math.max(...samples.map((s) => s.seconds));
   return {
-    requestsPerSecond: latencies.length / elapsed,
+    requestsPerSecond: sorted.length / seconds,
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
-    requests: latencies.length,
-    failures,
+    requests: sorted.length,
+    failures: samples.reduce((n, s) => n + s.failures, 0),
   };
 }
