@@ -105,25 +105,56 @@ export class Project {
 
   /** Creates a function (a new version when the name exists). Nothing is stored if any field is wrong. */
   async newFunction<K extends FunctionKind>(options: NewFunctionOptions<K>): Promise<ServeFunction<K>> {
+    const entity = this.buildFunction(options) as FunctionEntity<K>;
+    await this.ctx.store.create("function", entity);
+    return new ServeFunction(entity, this.ctx);
+  }
+
+  /**
+   * Creates several functions, all or none: every one is validated first, and one SpecError lists the
+   * problems of all of them (paths prefixed with the item's index, `[1].path`).
+   */
+  async newFunctions(list: readonly NewFunctionOptions[]): Promise<ServeFunction[]> {
+    const entities: FunctionEntity[] = [];
+    const issues: SpecIssue[] = [];
+    list.forEach((options, i) => {
+      try {
+        entities.push(this.buildFunction(options));
+      } catch (e) {
+        if (!(e instanceof SpecError)) throw e;
+        issues.push(...e.issues.map((issue) => ({ ...issue, path: `[${i}].${issue.path}` })));
+      }
+    });
+    if (issues.length > 0) throw new SpecError("functions", issues);
+    const created: ServeFunction[] = [];
+    for (const entity of entities) {
+      await this.ctx.store.create("function", entity);
+      created.push(new ServeFunction(entity, this.ctx));
+    }
+    return created;
+  }
+
+  /** Validates the options (entity fields and spec together) and builds the entity. */
+  private buildFunction(options: NewFunctionOptions): FunctionEntity {
     const { kind, ...rest } = options as unknown as Record<string, unknown>;
     if (!FUNCTION_KINDS.includes(kind as FunctionKind)) {
       throw new SpecError("function", [kindIssue(kind, FUNCTION_KINDS)]);
     }
-    const fnKind = kind as K;
+    const fnKind = kind as FunctionKind;
     const [fields, specInput] = splitFields(rest);
     let entityFields: EntityFields | undefined;
-    let spec: FunctionSpecByKind[K] | undefined;
+    let spec: FunctionSpecByKind[FunctionKind] | undefined;
     collectSpecIssues(`${fnKind} function`, [
       () => {
         entityFields = parseSpec(z.strictObject(METADATA_SHAPE), fields, `${fnKind} function`);
       },
       () => {
-        spec = validateFunctionSpec(fnKind, specInput) as FunctionSpecByKind[K];
+        spec = validateFunctionSpec(fnKind, specInput);
       },
     ]);
     const f = entityFields!;
     const id = f.uuid ?? newId();
-    const entity: FunctionEntity<K> = {
+    return {
       kind: fnKind,
       metadata: { ...newMetadata(this.name, f.name, f), version: id },
       spec: spec!,
@@ -133,8 +164,6 @@ export class Project {
       id,
       name: f.name,
     };
-    await this.ctx.store.create("function", entity);
-    return new ServeFunction(entity, this.ctx);
   }
 
   /** The latest version of a function, or the given version (an id, or "latest"). */

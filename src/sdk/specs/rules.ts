@@ -135,10 +135,10 @@ export const kubeaiUrlRule: Rule = {
   allowed:
     "hf://{org}/{model}, s3://{bucket}/{path}, pvc://{name}[/{subpath}], ollama://{model}, or store://{project}/model/huggingface/{name}:{id}",
   check(v) {
-    const scheme = schemeOf(v);
-    if (scheme === undefined) return "a model url needs a scheme";
     const problem = schemeProblem(v, ["hf", "s3", "pvc", "ollama", "store"]);
     if (problem !== undefined) return problem;
+    const scheme = schemeOf(v);
+    if (scheme === undefined) return "a model url needs a scheme";
     if (scheme === "store") return storeModelProblem(v, "huggingface");
     if (scheme === "s3") return s3Problem(v);
     return hasRemainder(v) ? undefined : `nothing after ${scheme}://`;
@@ -149,12 +149,11 @@ export const kubeaiUrlRule: Rule = {
 export const adapterUrlRule: Rule = {
   allowed: "hf://{org}/{adapter}, s3://{bucket}/{path}, gs://{bucket}/{path} or oss://{bucket}/{path}",
   check(v) {
+    const problem = schemeProblem(v, ["hf", "s3", "gs", "oss"]);
+    if (problem !== undefined) return problem;
     const scheme = schemeOf(v);
     if (scheme === undefined) return "an adapter url needs a scheme";
-    return (
-      schemeProblem(v, ["hf", "s3", "gs", "oss"]) ??
-      (hasRemainder(v) ? undefined : `nothing after ${scheme}://`)
-    );
+    return hasRemainder(v) ? undefined : `nothing after ${scheme}://`;
   },
 };
 

@@ -189,8 +189,10 @@ function otherKindsHint(
 export function validateFunctionSpec(kind: FunctionKind, input: unknown): FunctionSpec {
   return parseSpec(functionSchema(kind), input, `${kind} function spec`, (key) => {
     if (kindsWithFunctionField(key).length > 0) return otherKindsHint(kind, key, functionSchema);
-    if (keysAt(runOptionsSchema(kind), []).includes(key))
-      return `"${key}" is a task/run field: pass it to run()`;
+    const runKeys = keysAt(runOptionsSchema(kind), []);
+    if (runKeys.includes(key)) return `"${key}" is a task/run field: pass it to run()`;
+    const near = didYouMean(key, runKeys);
+    if (near !== undefined) return `did you mean the task/run field "${near}"? pass it to run()`;
     return otherKindsHint(kind, key, runOptionsSchema);
   }) as FunctionSpec;
 }
