@@ -83,6 +83,22 @@ describe("loadEstimator", () => {
     expect(() => loadEstimator(bytes)).toThrow(/holds a dict, not a scikit-learn estimator/);
   });
 
+  it("refuses values nested deeper than the limit instead of overflowing the stack", () => {
+    // [[[[...]]]] 100,000 deep: legal for the stack machine, but nothing may walk it recursively
+    const depth = 100_000;
+    const bytes = new Uint8Array(2 + depth + (depth - 1) + 1);
+    bytes.set([0x80, 0x02]);
+    bytes.fill(0x5d, 2, 2 + depth); // EMPTY_LIST
+    bytes.fill(0x61, 2 + depth, 2 + depth + depth - 1); // APPEND
+    bytes[bytes.length - 1] = 0x2e; // STOP
+    expect(() => loadEstimator(bytes)).toThrow(/nests values more than \d+ levels deep/);
+  });
+
+  it("keeps a self-referencing structure as it is and says it is no estimator", () => {
+    const bytes = readFileSync(join(DIR, "../hostile/self_reference.pkl"));
+    expect(() => loadEstimator(bytes)).toThrow(/holds a list, not a scikit-learn estimator/);
+  });
+
   it("reports an unreadable path as MODEL_LOAD_FAILED", async () => {
     await expect(loadEstimatorFile(join(DIR, "missing.pkl"))).rejects.toMatchObject({
       code: ErrorCodes.MODEL_LOAD_FAILED,

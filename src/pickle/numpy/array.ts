@@ -22,35 +22,31 @@ export function checkShape(shape: unknown): { shape: number[]; count: number } {
 
 type Ctor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => NumericStorage;
 
-/** Typed storage and DataView reader for each numeric kind and size. */
-function numericKind(dt: DType): {
-  ctor: Ctor;
-  get: (dv: DataView, at: number, le: boolean) => number | bigint;
-} {
+/** Typed storage for each numeric kind and size (float16 is widened to float32). */
+function numericCtor(dt: DType): Ctor {
   switch (`${dt.kind}${dt.itemsize}`) {
     case "f8":
-      return { ctor: Float64Array, get: (dv, at, le) => dv.getFloat64(at, le) };
+      return Float64Array;
     case "f4":
-      return { ctor: Float32Array, get: (dv, at, le) => dv.getFloat32(at, le) };
     case "f2":
-      return { ctor: Float32Array, get: (dv, at, le) => halfToFloat(dv.getUint16(at, le)) };
+      return Float32Array;
     case "i1":
-      return { ctor: Int8Array, get: (dv, at) => dv.getInt8(at) };
+      return Int8Array;
     case "i2":
-      return { ctor: Int16Array, get: (dv, at, le) => dv.getInt16(at, le) };
+      return Int16Array;
     case "i4":
-      return { ctor: Int32Array, get: (dv, at, le) => dv.getInt32(at, le) };
+      return Int32Array;
     case "i8":
-      return { ctor: BigInt64Array, get: (dv, at, le) => dv.getBigInt64(at, le) };
+      return BigInt64Array;
     case "u1":
     case "b1":
-      return { ctor: Uint8Array, get: (dv, at) => dv.getUint8(at) };
+      return Uint8Array;
     case "u2":
-      return { ctor: Uint16Array, get: (dv, at, le) => dv.getUint16(at, le) };
+      return Uint16Array;
     case "u4":
-      return { ctor: Uint32Array, get: (dv, at, le) => dv.getUint32(at, le) };
+      return Uint32Array;
     case "u8":
-      return { ctor: BigUint64Array, get: (dv, at, le) => dv.getBigUint64(at, le) };
+      return BigUint64Array;
     default:
       if (dt.kind === "c") fail(`complex dtype ${dt.str} is not supported`);
       fail(`dtype ${dt.str} is not a supported numeric type`);
@@ -93,29 +89,66 @@ function decodeElements(
     case "O":
       fail("object arrays carry their items in the pickle, not as raw bytes");
   }
-  const { ctor, get } = numericKind(dt);
+  const ctor = numericCtor(dt);
   const size = dt.itemsize;
-  const littleEndian = dt.byteorder !== ">";
-  const outSize = (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-  if (littleEndian === LITTLE_ENDIAN_HOST && size === outSize) {
-    if (stride === size) {
-      // one copy into fresh (aligned) memory, then a view
-      const copy = raw.slice(offset, offset + count * size);
-      return new ctor(copy.buffer, 0, count);
+  if (dt.kind === "f" && size === 2) {
+    const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const out = new Float32Array(count);
+    const littleEndian = dt.byteorder !== ">";
+    for (let i = 0, at = offset; i < count; i++, at += stride)
+      out[i] = halfToFloat(dv.getUint16(at, littleEndian));
+    return out;
+  }
+  // copy the bytes (never through element values: no BigInt per int64, no NaN canonicalisation), then view
+  const bytes =
+    stride === size
+      ? raw.slice(offset, offset + count * size)
+      : gatherStrided(raw, count, size, stride, offset);
+  if ((dt.byteorder === ">") === LITTLE_ENDIAN_HOST && size > 1) swapBytes(bytes, size);
+  return new ctor(bytes.buffer, 0, count);
+}
+
+/** Copies `count` items of `size` bytes, `stride` bytes apart from `offset`, into fresh contiguous memory. */
+function gatherStrided(
+  raw: Uint8Array,
+  count: number,
+  size: number,
+  stride: number,
+  offset: number,
+): Uint8Array {
+  const out = new Uint8Array(count * size);
+  if (size % 4 === 0 && stride % 4 === 0 && (raw.byteOffset + offset) % 4 === 0) {
+    const src = new Uint32Array(raw.buffer, raw.byteOffset, raw.byteLength >>> 2);
+    const dst = new Uint32Array(out.buffer);
+    const words = size >>> 2;
+    const step = stride >>> 2;
+    let j = offset >>> 2;
+    if (words === 2) {
+      for (let i = 0; i < count; i++, j += step) {
+        dst[2 * i] = src[j];
+        dst[2 * i + 1] = src[j + 1];
+      }
+    } else {
+      for (let i = 0; i < count; i++, j += step)
+        for (let w = 0; w < words; w++) dst[i * words + w] = src[j + w];
     }
-    if (stride % size === 0 && offset % size === 0 && raw.byteOffset % size === 0) {
-      // records aligned to this field's size: read the field through a typed view of the records
-      const records = new ctor(raw.buffer, raw.byteOffset, (raw.byteLength / size) | 0);
-      const out = new ctor(new ArrayBuffer(count * size), 0, count);
-      const step = stride / size;
-      for (let i = 0, j = offset / size; i < count; i++, j += step) out[i] = records[j];
-      return out;
+    return out;
+  }
+  for (let i = 0, at = offset; i < count; i++, at += stride) {
+    for (let k = 0; k < size; k++) out[i * size + k] = raw[at + k];
+  }
+  return out;
+}
+
+/** Reverses the bytes of each `size`-byte item in place (big-endian data on a little-endian host). */
+function swapBytes(bytes: Uint8Array, size: number): void {
+  for (let at = 0; at < bytes.length; at += size) {
+    for (let a = at, b = at + size - 1; a < b; a++, b--) {
+      const t = bytes[a];
+      bytes[a] = bytes[b];
+      bytes[b] = t;
     }
   }
-  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const out = new ctor(new ArrayBuffer(count * outSize), 0, count);
-  for (let i = 0, at = offset; i < count; i++, at += stride) out[i] = get(dv, at, littleEndian) as never;
-  return out;
 }
 
 function decodeStrings(
@@ -220,7 +253,9 @@ export function arrayFromBytes(
     );
   }
   budget.charge(outputBytes(dt, count), `array of shape (${shape.join(", ")}) and dtype ${dt.str}`);
-  return decodeWithLayout(dt, shape, count, raw, dt.itemsize, 0, fortran);
+  // records read field by field go through typed views, which need aligned memory: copy once if it is not
+  const aligned = dt.fields && raw.byteOffset % 8 !== 0 ? raw.slice() : raw;
+  return decodeWithLayout(dt, shape, count, aligned, dt.itemsize, 0, fortran);
 }
 
 function decodeWithLayout(

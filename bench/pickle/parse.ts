@@ -1,0 +1,43 @@
+/**
+ * Parse-time benchmark: our reader against Python's pickle.load / joblib.load on the same files.
+ *
+ *   npx tsx bench/pickle/parse.ts [python]     (python defaults to /work/venvs/sk1.9/bin/python)
+ *
+ * The Python side makes the models (a ~9 MB and a ~67 MB random forest) in a temporary folder the first
+ * time, then prints its own load times; we time readPickle/readJoblib (allow-list on, every array decoded).
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readJoblib } from "../../src/pickle/index.js";
+
+const python = process.argv[2] ?? "/work/venvs/sk1.9/bin/python";
+const dir = join(tmpdir(), "modelserve-bench-pickle");
+const script = join(import.meta.dirname, "python_load.py");
+const reference: Record<string, { bytes: number; python_ms: number }> = JSON.parse(
+  execFileSync(python, [script, dir], { encoding: "utf8", maxBuffer: 1 << 20 }),
+);
+const anySklearn = { isAllowed: (cls: string) => cls.startsWith("sklearn."), supported: "" };
+
+function medianMs(fn: () => void, runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+console.log("file                 size (MB)  python (ms)  modelserve (ms)  ratio");
+for (const [file, { bytes, python_ms }] of Object.entries(reference)) {
+  const data = readFileSync(join(dir, file));
+  const runs = bytes > 50e6 ? 5 : 15;
+  readJoblib(data, { classes: anySklearn }); // warm-up
+  const ours = medianMs(() => readJoblib(data, { classes: anySklearn }), runs);
+  console.log(
+    `${file.padEnd(20)} ${(bytes / 1e6).toFixed(1).padStart(9)}  ${python_ms.toFixed(1).padStart(11)}  ` +
+      `${ours.toFixed(1).padStart(15)}  ${(ours / python_ms).toFixed(2).padStart(5)}x`,
+  );
+}
