@@ -45,10 +45,17 @@ function hostForUrl(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
+/** Settings given in code may carry MLServer's `parameters.uri` instead of `uri`. */
+function normalised(settings: ModelSettings): ModelSettings {
+  const uri = settings.parameters?.uri;
+  return settings.uri === undefined && typeof uri === "string" ? { ...settings, uri } : settings;
+}
+
 async function repositoryModels(options: StartOptions, repository: FolderModelRepository | undefined) {
   const models: RepositoryModel[] = repository === undefined ? [] : await repository.list();
   if (repository === undefined) {
-    for (const settings of options.models ?? []) models.push({ name: settings.name, settings });
+    for (const settings of options.models ?? [])
+      models.push({ name: settings.name, settings: normalised(settings) });
   }
   return models;
 }
