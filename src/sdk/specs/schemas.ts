@@ -261,35 +261,44 @@ function runOnlyShape(kind: FunctionKind) {
 
 // --- schemas ------------------------------------------------------------------------------------
 
-export function functionSchema(kind: FunctionKind) {
-  return z.strictObject(FUNCTION_SHAPES[kind]);
+/** Builds a schema once per kind (validation runs on every call of the SDK). */
+function perKind<T>(build: (kind: FunctionKind) => T): (kind: FunctionKind) => T {
+  const cache = new Map<FunctionKind, T>();
+  return (kind) => {
+    let schema = cache.get(kind);
+    if (schema === undefined) {
+      schema = build(kind);
+      cache.set(kind, schema);
+    }
+    return schema;
+  };
 }
 
+export const functionSchema = perKind((kind) => z.strictObject(FUNCTION_SHAPES[kind]));
+
 /** The task `serve` spec; `service_type` defaults to NodePort. */
-export function taskSchema(kind: FunctionKind) {
-  return z.strictObject({
+export const taskSchema = perKind((kind) =>
+  z.strictObject({
     function: z.string(),
     ...taskShape(kind),
     service_type: z.enum(SERVICE_TYPES).default("NodePort"),
-  });
-}
+  }),
+);
 
 /** Fields a task may carry (for `fn.newTask()`), without `function`. */
-export function taskOptionsSchema(kind: FunctionKind) {
-  return z.strictObject(taskShape(kind));
-}
+export const taskOptionsSchema = perKind((kind) => z.strictObject(taskShape(kind)));
 
 /** What `fn.run({action: "serve", ...})` accepts besides `action`. */
-export function runOptionsSchema(kind: FunctionKind) {
-  return z.strictObject({ ...FUNCTION_SHAPES[kind], ...taskShape(kind), ...runOnlyShape(kind) });
-}
+export const runOptionsSchema = perKind((kind) =>
+  z.strictObject({ ...FUNCTION_SHAPES[kind], ...taskShape(kind), ...runOnlyShape(kind) }),
+);
 
 /**
  * The merged run spec (function < task < run). The rules that need the whole spec are in
  * `mergedRules`, run separately so that they are reported together with the field errors
  * (zod skips an object's refinements once a field failed).
  */
-export function runSpecSchema(kind: FunctionKind) {
+export const runSpecSchema = perKind((kind) => {
   const speechDefaults =
     kind === "kubeai-speech"
       ? {
@@ -306,7 +315,7 @@ export function runSpecSchema(kind: FunctionKind) {
     ...speechDefaults,
     local_execution: z.boolean().default(false),
   });
-}
+});
 
 export interface MergedFields {
   path?: string;
