@@ -65,7 +65,8 @@ describe("modelserve start", () => {
     expect(await freshGet(`${url}/v2/health/live`)).toBe("ECONNREFUSED");
     const res = await inflight;
     expect(res.status).toBe(200);
-    expect((await res.json()).outputs[0].data).toEqual([7]);
+    const body = (await res.json()) as { outputs: { data: number[] }[] };
+    expect(body.outputs[0].data).toEqual([7]);
     expect(await server.exit).toBe(0);
   });
 
