@@ -29,7 +29,8 @@ const find = (objects: KubeObject[], kind: string) => {
   return found;
 };
 // biome-ignore lint/suspicious/noExplicitAny: reaching into rendered JSON
-const podSpec = (d: KubeObject): any => (d.spec as any).template.spec;
+const templateOf = (d: KubeObject): any => (d.spec as any).template;
+const podSpec = (d: KubeObject) => templateOf(d).spec;
 
 describe("names", () => {
   it("keeps short valid names and makes DNS labels of anything else", () => {
@@ -318,18 +319,15 @@ profiles:
       requests: { cpu: "4", memory: "8Gi" },
       limits: { "nvidia.com/gpu": "1" },
     });
-    // biome-ignore lint/suspicious/noExplicitAny: reaching into rendered JSON
-    const template = (deployment.spec as any).template;
+    const template = templateOf(deployment);
     expect(template.metadata.annotations).toEqual({ "prometheus.io/scrape": "true" });
     expect(template.metadata.labels["modelserve/profile"]).toBe("gpu");
   });
 
   it("uses the default profile when none is named and rejects unknown names", () => {
-    // biome-ignore lint/suspicious/noExplicitAny: reaching into rendered JSON
-    const template = (
-      find(render("sklearnserve", { path: "pvc://m/model.pkl" }, {}, profiles).workload, "Deployment")
-        .spec as any
-    ).template;
+    const template = templateOf(
+      find(render("sklearnserve", { path: "pvc://m/model.pkl" }, {}, profiles).workload, "Deployment"),
+    );
     expect(template.metadata.labels.team).toBe("ml");
     expect(() => render("sklearnserve", { path: "pvc://m/model.pkl", profile: "tpu" }, {}, profiles)).toThrow(
       /unknown profile "tpu": expected one of default, gpu/,

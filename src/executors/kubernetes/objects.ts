@@ -10,6 +10,7 @@ export interface ObjectMeta {
   ownerReferences?: OwnerReference[];
   /** set by the API server */
   uid?: string;
+  resourceVersion?: string;
 }
 
 export interface OwnerReference {
