@@ -4,7 +4,7 @@ import type { ModelSettings } from "../../src/runtimes/runtime.js";
 import { DataPlane } from "../../src/server/dataplane.js";
 import { type GrpcServerHandle, startGrpcServer } from "../../src/server/grpc/index.js";
 import { inferenceService, repositoryService } from "../../src/server/grpc/proto.js";
-import { ModelRegistry } from "../../src/server/model-registry.js";
+import { type ModelLoader, ModelRegistry } from "../../src/server/model-registry.js";
 
 /** A real gRPC server (noop models, loopback, free port) and a grpc-js client made from the same proto. */
 
@@ -24,8 +24,11 @@ type UnaryMethod<Res> = (
   callback: (error: ServiceError | null, response: Res) => void,
 ) => void;
 
-export async function startGrpcFixture(models: ModelSettings[]): Promise<GrpcFixture> {
-  const registry = new ModelRegistry((settings) => noop.load(settings));
+export async function startGrpcFixture(
+  models: ModelSettings[],
+  loader: ModelLoader = (settings) => noop.load(settings),
+): Promise<GrpcFixture> {
+  const registry = new ModelRegistry(loader);
   for (const settings of models) await registry.load(settings);
   const dataplane = new DataPlane({ registry });
   const server = await startGrpcServer(dataplane, { host: "127.0.0.1", port: 0 });

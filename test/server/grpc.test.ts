@@ -1,5 +1,6 @@
 import { type ServiceError, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runtime as noop } from "../../src/runtimes/noop/index.js";
 import { type GrpcFixture, startGrpcFixture } from "./grpc-harness.js";
 
 let f: GrpcFixture;
@@ -374,15 +375,30 @@ describe("gRPC errors map to status codes with the data plane's messages", () =>
 
 describe("gRPC server lifecycle", () => {
   it("close() lets an in-flight call finish, then refuses new calls", async () => {
-    const g = await startGrpcFixture([
-      { name: "slow", implementation: "noop", parameters: { delay_ms: 300 } },
-    ]);
+    let reached!: () => void;
+    const started = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    // a noop model that tells when a call has reached it, then answers 300 ms later
+    const g = await startGrpcFixture(
+      [{ name: "slow", implementation: "noop", parameters: { delay_ms: 300 } }],
+      async (settings) => {
+        const model = await noop.load(settings);
+        return {
+          settings: model.settings,
+          metadata: () => model.metadata(),
+          infer: (request) => {
+            reached();
+            return model.infer(request);
+          },
+        };
+      },
+    );
     const inFlight = g.call<InferResponse>("ModelInfer", {
       model_name: "slow",
       inputs: [{ name: "t", datatype: "INT32", shape: [1], contents: { int_contents: [42] } }],
     });
-    // the call must have reached the server before shutdown starts
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await started;
     const closed = g.server.close();
     const r = await inFlight;
     expect(r.outputs[0].contents?.int_contents).toEqual([42]);
