@@ -145,6 +145,25 @@ describe("estimators refuse what they cannot do, clearly", () => {
     expect(e.message).toMatch(/probability=False/);
   });
 
+  it("a model fitted on a DataFrame matches columns by name, in any order", () => {
+    const lr = load("linear", "logreg_dataframe.pkl");
+    expect(lr.featureNamesIn).toEqual(["sepal length", "sepal width", "petal length", "petal width"]);
+    const row = [5.9, 3.0, 5.1, 1.8];
+    const ordered = lr.call("predict_proba", f64([row]));
+    const reversed: Table = {
+      kind: "table",
+      rows: 1,
+      columns: [...lr.featureNamesIn!].reverse().map((name) => ({
+        name,
+        values: [row[lr.featureNamesIn!.indexOf(name)]],
+      })),
+    };
+    expect(Array.from(lr.call("predict_proba", reversed).data as Float64Array)).toEqual(
+      Array.from(ordered.data as Float64Array),
+    );
+    expect(lr.call("predict", reversed).data).toEqual(["virginica"]);
+  });
+
   it("a KNN model rejects rows of the wrong width", () => {
     const knn = load("neighbors", "knc_iris_kdtree_str.pkl");
     expect(knn.nFeaturesIn).toBe(4);
