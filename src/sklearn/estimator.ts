@@ -59,9 +59,26 @@ export function registerClass(name: string, factory: EstimatorFactory): void {
   factories.set(name, factory);
 }
 
+/**
+ * The pickled form each built object came from. Meta-estimators read fitted attributes of their members
+ * that the member's TypeScript form does not expose (SelectFromModel reads `coef_` or a tree's nodes).
+ */
+const pickledForms = new WeakMap<object, PyObject>();
+
 export function factoryFor(cls: string): EstimatorFactory | undefined {
   if (!cls.startsWith("sklearn.")) return undefined;
-  return factories.get(cls.slice(cls.lastIndexOf(".") + 1));
+  const factory = factories.get(cls.slice(cls.lastIndexOf(".") + 1));
+  if (factory === undefined) return undefined;
+  return (obj, hydrate) => {
+    const built = factory(obj, hydrate);
+    if (typeof built === "object" && built !== null) pickledForms.set(built, obj);
+    return built;
+  };
+}
+
+/** The PyObject (state already hydrated) that `built` was made from by a registered factory. */
+export function pickledFormOf(built: unknown): PyObject | undefined {
+  return typeof built === "object" && built !== null ? pickledForms.get(built) : undefined;
 }
 
 export function registeredClassNames(): string[] {

@@ -1,4 +1,4 @@
-import type { NDArray } from "../../pickle/values.js";
+import type { DType, NDArray } from "../../pickle/values.js";
 import type { Input, Table } from "../estimator.js";
 import { InvalidInputError } from "./errors.js";
 import type { Matrix } from "./ndarray.js";
@@ -8,6 +8,9 @@ import type { Matrix } from "./ndarray.js";
  * matrix: encoders (strings, numbers and missing values mixed), imputers of string columns, text vectorizers
  * and ColumnTransformer's column selection.
  */
+
+/** numpy's object dtype as numpy writes it (`dtype('O').str == '|O'`), for outputs holding strings. */
+export const OBJECT_DTYPE: DType = { kind: "O", itemsize: 8, byteorder: "|", str: "|O" };
 
 export type Column = Float64Array | readonly unknown[];
 
@@ -68,7 +71,7 @@ export function inputColumns(
     const byName = new Map(X.columns.map((c) => [c.name, c]));
     const names = opts.featureNames;
     let picked: Table["columns"] = X.columns;
-    if (names !== undefined && names.some((n) => byName.has(n))) {
+    if (names?.some((n) => byName.has(n))) {
       const missing = names.filter((n) => !byName.has(n));
       if (missing.length > 0) {
         throw new InvalidInputError(
@@ -79,7 +82,9 @@ export function inputColumns(
     }
     for (const c of picked) {
       if (c.values.length !== X.rows) {
-        throw new InvalidInputError(`column '${c.name}' has ${c.values.length} values, the table has ${X.rows} rows`);
+        throw new InvalidInputError(
+          `column '${c.name}' has ${c.values.length} values, the table has ${X.rows} rows`,
+        );
       }
     }
     cols = { rows: X.rows, names: picked.map((c) => c.name), columns: picked.map((c) => c.values) };
@@ -112,7 +117,9 @@ export function columnsMatrix(cols: Columns, estimator: string, allowNaN: boolea
         );
       }
       if (Number.isNaN(x) && !allowNaN) {
-        throw new InvalidInputError(`Input X contains NaN at [${i}, ${j}]; ${estimator} does not accept missing values`);
+        throw new InvalidInputError(
+          `Input X contains NaN at [${i}, ${j}]; ${estimator} does not accept missing values`,
+        );
       }
       data[i * n + j] = x;
     }
@@ -134,7 +141,8 @@ export function singleColumn(X: Input, estimator: string, what: string): readonl
   if (X.shape.length > 2 || (X.shape.length === 2 && X.shape[1] !== 1)) {
     throw new InvalidInputError(`${estimator} expects a 1-D input of ${what}, got shape [${X.shape}]`);
   }
-  if (X.data === undefined) throw new InvalidInputError(`${estimator} expects ${what}, got a structured array`);
+  if (X.data === undefined)
+    throw new InvalidInputError(`${estimator} expects ${what}, got a structured array`);
   const out = Array.from(X.data as ArrayLike<unknown>).slice(0, rows);
   return out.map((v) => (typeof v === "bigint" ? Number(v) : v));
 }

@@ -1,0 +1,1 @@
+import "./column_transformer.js";

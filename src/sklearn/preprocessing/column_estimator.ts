@@ -1,0 +1,72 @@
+import type { NDArray, PyObject } from "../../pickle/values.js";
+import { type Columns, inputColumns } from "../common/columns.js";
+import {
+  FLOAT32,
+  FLOAT64,
+  featureNamesIn,
+  InvalidInputError,
+  State,
+  UnsupportedEstimatorError,
+} from "../common/index.js";
+import { type Estimator, type Input, type Method, registerClass } from "../estimator.js";
+
+/**
+ * Estimators that read the raw values of each column (strings, numbers, missing values) rather than a
+ * float matrix: encoders and the string-capable imputer. `transform` gets the input's columns, matched to
+ * `feature_names_in_` by name when the model was fitted on a DataFrame.
+ */
+export function registerColumnTransformer(
+  name: string,
+  build: (state: State, obj: PyObject) => (cols: Columns) => NDArray,
+): void {
+  registerClass(name, (obj) => {
+    const state = new State(obj);
+    const transform = build(state, obj);
+    return columnEstimator(obj, state, transform);
+  });
+}
+
+export function columnEstimator(
+  obj: PyObject,
+  state: State,
+  transform: (cols: Columns) => NDArray,
+): Estimator {
+  const nFeaturesIn = state.has("n_features_in_") ? state.number("n_features_in_") : undefined;
+  const featureNames = featureNamesIn(state);
+  const owner = state.owner;
+  return {
+    cls: obj.cls,
+    methods: new Set<Method>(["transform"]),
+    nFeaturesIn,
+    featureNamesIn: featureNames,
+    call(method: Method, X: Input): NDArray {
+      if (method !== "transform") {
+        throw new InvalidInputError(`${owner} has no method ${method}; it supports: transform`);
+      }
+      return transform(inputColumns(X, { estimator: owner, nFeatures: nFeaturesIn, featureNames }));
+    },
+  };
+}
+
+/** The float dtype an encoder was asked to produce (`dtype=np.float64` by default). */
+export function floatOutputDType(state: State) {
+  const d = state.opt("dtype");
+  const name =
+    d === undefined
+      ? "float64"
+      : typeof d === "object" && d !== null && "global" in d
+        ? String((d as { global: string }).global)
+        : typeof d === "object" && d !== null && "str" in d
+          ? String((d as { str: string }).str)
+          : String(d);
+  if (/float64|builtins\.float$|<f8|double/.test(name)) return FLOAT64;
+  if (/float32|<f4|single/.test(name)) return FLOAT32;
+  throw new UnsupportedEstimatorError(
+    `${state.owner}(dtype=${name}) is not supported: use float64 or float32`,
+  );
+}
+
+/** Storage for a float output of `dtype` (FLOAT64 or FLOAT32). */
+export function floatStorage(dtype: typeof FLOAT64, n: number): Float64Array | Float32Array {
+  return dtype.itemsize === 4 ? new Float32Array(n) : new Float64Array(n);
+}

@@ -1,0 +1,46 @@
+import type { NDArray } from "../../pickle/values.js";
+import { columnsMatrix, inputColumns, OBJECT_DTYPE } from "../common/columns.js";
+import { FLOAT64, matrixToArray, State, UnsupportedEstimatorError } from "../common/index.js";
+import { hstack } from "../compose/hstack.js";
+import type { Input } from "../estimator.js";
+import { registerClass } from "../estimator.js";
+import { columnEstimator } from "./column_estimator.js";
+import { mapCells } from "./transformer.js";
+import { elementwise } from "./ufuncs.js";
+
+/** X unchanged as a 2-D array: numbers as float64, anything else as an object array ("passthrough"). */
+export function identityTransform(X: Input): NDArray {
+  const cols = inputColumns(X, { estimator: "passthrough" });
+  const blocks = cols.columns.map(
+    (c): NDArray =>
+      c instanceof Float64Array
+        ? { dtype: FLOAT64, shape: [cols.rows, 1], data: c }
+        : { dtype: OBJECT_DTYPE, shape: [cols.rows, 1], data: [...c] },
+  );
+  const allNumbers = cols.columns.every(
+    (c) => c instanceof Float64Array || c.every((v) => typeof v === "number" || v === null),
+  );
+  if (allNumbers) return matrixToArray(columnsMatrix(cols, "passthrough", true));
+  return hstack(blocks, cols.rows);
+}
+
+registerClass("FunctionTransformer", (obj) => {
+  const s = new State(obj);
+  const kw = s.opt("kw_args");
+  if (kw instanceof Map && kw.size > 0) {
+    throw new UnsupportedEstimatorError("FunctionTransformer with kw_args is not supported");
+  }
+  const func = s.opt("func");
+  if (func === undefined)
+    return columnEstimator(obj, s, (cols) =>
+      identityTransform({
+        kind: "table",
+        rows: cols.rows,
+        columns: cols.columns.map((values, j) => ({ name: cols.names?.[j] ?? `x${j}`, values })),
+      }),
+    );
+  const f = elementwise(func, "FunctionTransformer.func");
+  return columnEstimator(obj, s, (cols) =>
+    matrixToArray(mapCells(columnsMatrix(cols, "FunctionTransformer", true), (x) => f(x))),
+  );
+});

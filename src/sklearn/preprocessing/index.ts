@@ -1,0 +1,6 @@
+import "./scalers.js";
+import "./encoders.js";
+import "./discretization.js";
+import "./polynomial.js";
+import "./distribution.js";
+import "./function_transformer.js";
