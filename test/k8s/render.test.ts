@@ -9,7 +9,7 @@ import {
 } from "../../src/executors/kubernetes/manifests.js";
 import { dnsLabel, labelValue } from "../../src/executors/kubernetes/names.js";
 import type { Json, KubeObject } from "../../src/executors/kubernetes/objects.js";
-import { parseProfiles } from "../../src/executors/kubernetes/profiles.js";
+import { loadProfiles, parseProfiles } from "../../src/executors/kubernetes/profiles.js";
 import { DEFAULT_IMAGES, type KubernetesSettings } from "../../src/executors/kubernetes/settings.js";
 import type { RunSpec } from "../../src/sdk/types.js";
 import { makeRun } from "./runs.js";
@@ -332,6 +332,21 @@ profiles:
     expect(() => render("sklearnserve", { path: "pvc://m/model.pkl", profile: "tpu" }, {}, profiles)).toThrow(
       /unknown profile "tpu": expected one of default, gpu/,
     );
+  });
+
+  it("reads the example profiles file shipped with the scripts", () => {
+    const example = loadProfiles(
+      new URL("../../scripts/k8s/profiles.example.yaml", import.meta.url).pathname,
+    );
+    expect(Object.keys(example)).toEqual(["default", "gpu-l4", "cpu-small"]);
+    const pod = podSpec(
+      find(
+        render("sklearnserve", { path: "pvc://m/model.pkl", profile: "gpu-l4" }, {}, example).workload,
+        "Deployment",
+      ),
+    );
+    expect(pod.nodeSelector).toEqual({ "cloud.google.com/gke-accelerator": "nvidia-l4" });
+    expect(pod.containers[0].resources.limits).toEqual({ memory: "16Gi", "nvidia.com/gpu": "1" });
   });
 
   it("rejects malformed profile files with the offending field", () => {

@@ -1,6 +1,6 @@
 import { CoreV1Api } from "@kubernetes/client-node";
 import type { RunEntity } from "../../sdk/types.js";
-import type { Executor, InvokeRequest, LogEntry, StatusUpdate } from "../executor.js";
+import type { Executor, ExecutorContext, InvokeRequest, LogEntry, StatusUpdate } from "../executor.js";
 import { KubeClient, loadKubeConfig } from "./client.js";
 import { KubernetesError, KubernetesSpecError } from "./errors.js";
 import { LABELS, type RunIdentity, runIdentity } from "./identity.js";
@@ -24,7 +24,10 @@ export interface KubernetesExecutorOptions {
   settings?: KubernetesSettings;
   /** where credentials for the run's Secret are read from (default process.env) */
   env?: NodeJS.ProcessEnv;
-  /** turns a `store://` model key into the model's location (s3://, pvc://, hf://...) */
+  /**
+   * turns a `store://` model key into the model's location (s3://, pvc://, hf://...); default: the
+   * model registered in the run's store (MODELSERVE_HOME of the executor context)
+   */
   resolveStoreKey?: (key: string) => Promise<string>;
 }
 
@@ -76,37 +79,57 @@ export class KubernetesExecutor implements Executor {
     return runNamespace(run) ?? this.settings.namespace ?? this.client.contextNamespace() ?? "default";
   }
 
-  private async modelLocation(run: RunEntity, id: RunIdentity): Promise<string | undefined> {
+  private async resolveStoreKey(key: string, ctx: ExecutorContext | undefined): Promise<string> {
+    if (this.options.resolveStoreKey !== undefined) return this.options.resolveStoreKey(key);
+    if (ctx === undefined)
+      throw new KubernetesSpecError(`cannot resolve ${key}: the Kubernetes executor was given no store`);
+    // Imported when needed: the SDK loads executors, so a static import would be circular.
+    const { resolveModelPath } = await import("../../sdk/api.js");
+    return resolveModelPath(key, { home: ctx.home });
+  }
+
+  private async modelLocation(
+    run: RunEntity,
+    id: RunIdentity,
+    ctx?: ExecutorContext,
+  ): Promise<string | undefined> {
     const location = isKubeai(id) ? run.spec.url : run.spec.path;
     if (location === undefined || !location.startsWith("store://")) return location;
-    if (this.options.resolveStoreKey === undefined) {
-      throw new KubernetesSpecError(`cannot resolve ${location}: the Kubernetes executor was given no store`);
+    let resolved = await this.resolveStoreKey(location, ctx);
+    if (resolved.startsWith("store://")) {
+      throw new KubernetesSpecError(
+        `${location} points to another store key (${resolved}); a model's path must be a location`,
+      );
     }
-    let resolved = await this.options.resolveStoreKey(location);
     // KubeAI wants a folder URL for Hugging Face models resolved from the store (as the original did).
     if (isKubeai(id) && resolved.startsWith("hf://") && !resolved.endsWith("/")) resolved = `${resolved}/`;
     return resolved;
   }
 
   /** The run's objects as they would be applied now (owner references only once the root exists). */
-  async render(run: RunEntity, namespace = this.namespaceOf(run), rootUid?: string): Promise<RunObjects> {
+  async render(
+    run: RunEntity,
+    namespace = this.namespaceOf(run),
+    rootUid?: string,
+    ctx?: ExecutorContext,
+  ): Promise<RunObjects> {
     const id = runIdentity(run);
     return renderRunObjects(run, {
       namespace,
       settings: this.settings,
       env: this.env,
-      modelLocation: await this.modelLocation(run, id),
+      modelLocation: await this.modelLocation(run, id, ctx),
       rootUid,
     });
   }
 
-  private async deploy(run: RunEntity): Promise<StatusUpdate> {
+  private async deploy(run: RunEntity, ctx?: ExecutorContext): Promise<StatusUpdate> {
     const namespace = this.namespaceOf(run);
-    const first = await this.render(run, namespace);
+    const first = await this.render(run, namespace, undefined, ctx);
     const where = { k8s: { namespace } };
     try {
       const root = await this.client.apply(first.root);
-      const owned = await this.render(run, namespace, root.metadata.uid);
+      const owned = await this.render(run, namespace, root.metadata.uid, ctx);
       for (const object of [...owned.supporting, ...owned.workload]) await this.client.apply(object);
     } catch (e) {
       // A refusal by the API server (invalid object, quota, admission) is the run's error, not ours.
@@ -186,8 +209,8 @@ export class KubernetesExecutor implements Executor {
     };
   }
 
-  async start(run: RunEntity): Promise<StatusUpdate> {
-    return this.deploy(run);
+  async start(run: RunEntity, ctx?: ExecutorContext): Promise<StatusUpdate> {
+    return this.deploy(run, ctx);
   }
 
   async refresh(run: RunEntity): Promise<StatusUpdate | undefined> {
@@ -212,8 +235,8 @@ export class KubernetesExecutor implements Executor {
     };
   }
 
-  async resume(run: RunEntity): Promise<StatusUpdate> {
-    return this.deploy(run);
+  async resume(run: RunEntity, ctx?: ExecutorContext): Promise<StatusUpdate> {
+    return this.deploy(run, ctx);
   }
 
   async delete(run: RunEntity): Promise<void> {

@@ -5,8 +5,8 @@ import { SERVICE_TYPES, VOLUME_TYPES } from "../../sdk/types.js";
 import { KubernetesSpecError } from "./errors.js";
 
 /**
- * Profiles: named templates for `task.profile`, read from a YAML file (see docs in
- * docs/kubernetes-profiles.md). A profile carries placement and sizing that users should not have to
+ * Profiles: named templates for `task.profile`, read from a YAML file (the format, with every field,
+ * is in scripts/k8s/profiles.example.yaml). A profile carries placement and sizing that users should not have to
  * repeat on every run (GPU node pools, tolerations, a runtime class...). The profile named `default`
  * applies to runs that name none. For KubeAI kinds `task.profile` names a KubeAI resourceProfile
  * instead, as on the original platform.
