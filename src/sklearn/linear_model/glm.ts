@@ -16,14 +16,14 @@ const INVERSE_LINKS: Record<string, InverseLink> = {
 };
 
 function inverseLink(state: State): InverseLink {
-  const loss = state.object("_base_loss");
-  const lossState = new State(loss);
-  const link = lossState.opt("link");
+  // scikit-learn < 1.1 kept the link itself (`_link_instance`), later releases keep it inside the loss
+  const loss = state.has("_base_loss") ? state.object("_base_loss") : undefined;
+  const link = loss === undefined ? state.opt("_link_instance") : new State(loss).opt("link");
   const linkName = isPyObject(link) ? link.cls.slice(link.cls.lastIndexOf(".") + 1) : undefined;
   const inverse = linkName === undefined ? undefined : INVERSE_LINKS[linkName];
   if (inverse === undefined) {
     throw new UnsupportedEstimatorError(
-      `${state.owner} uses link ${linkName ?? "(none)"} of ${loss.cls}; supported: ${Object.keys(INVERSE_LINKS).join(", ")}`,
+      `${state.owner} uses link ${linkName ?? "(none)"}; supported: ${Object.keys(INVERSE_LINKS).join(", ")}`,
     );
   }
   return inverse;
