@@ -40,6 +40,10 @@ export function buildProgram(): Command {
 /** Runs the CLI and returns the process exit code (0 ok, 1 failure, 2 usage error). Errors go to stderr. */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  let active: Command | undefined;
+  program.hook("preAction", (_program, command) => {
+    active = command;
+  });
   try {
     await program.parseAsync([...argv], { from: "user" });
     return 0;
@@ -48,9 +52,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (isModelserveError(e)) {
-      process.stderr.write(
-        argv.includes("--json") ? `${JSON.stringify(e.toJSON())}\n` : `modelserve: ${e.message}\n`,
-      );
+      // machine-readable errors for commands whose --json flag asks for JSON output
+      const json = active?.opts().json === true;
+      process.stderr.write(json ? `${JSON.stringify(e.toJSON())}\n` : `modelserve: ${e.message}\n`);
       return e.code === ErrorCodes.USAGE ? 2 : 1;
     }
     process.stderr.write(

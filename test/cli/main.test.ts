@@ -202,11 +202,28 @@ describe("modelserve runs", SLOW, () => {
     ).toBe(2);
   });
 
+  it("stops only what runs, and deletes runs that never started", async () => {
+    unregisterExecutor("kubernetes");
+    const project = await getOrCreateProject("lifecycle", { home });
+    const fn = await project.newFunction({ name: "iris", kind: "sklearnserve", path: "iris.pkl" });
+    const run = await fn.run({ action: "serve" });
+    const stop = await cli(["-p", "lifecycle", "runs", "stop", run.id, "--json"]);
+    expect(stop.code).toBe(1);
+    expect(JSON.parse(stop.stderr)).toMatchObject({
+      code: "INVALID_TRANSITION",
+      details: { from: "BUILT", to: "STOP" },
+    });
+    const deleted = await cli(["-p", "lifecycle", "runs", "delete", run.id]);
+    expect(deleted).toMatchObject({ code: 0, stdout: `deleted run ${run.id}\n` });
+    expect(await project.listRuns()).toEqual([]);
+  });
+
   it("refuses unknown states and runs", async () => {
-    const state = await cli(["-p", "runs", "runs", "list", "--state", "running"]);
+    await getOrCreateProject("states", { home });
+    const state = await cli(["-p", "states", "runs", "list", "--state", "running"]);
     expect(state.code).toBe(1);
     expect(state.stderr).toContain("RUNNING");
-    const missing = await cli(["-p", "runs", "runs", "get", "nope"]);
+    const missing = await cli(["-p", "states", "runs", "get", "nope"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("run nope does not exist");
   });

@@ -66,4 +66,49 @@ export function register(program: Command): void {
       const run = await project.getRun(id);
       output(opts, run, () => details(run));
     });
+
+  runs
+    .command("stop")
+    .description("stop a run's service (RUNNING or PENDING → STOPPED)")
+    .argument("<id>", "run id")
+    .option("--json", "print the run as JSON")
+    .action(async (id: string, opts: OutputOptions, command: Command) => {
+      const run = await (await openProject(command)).getRun(id);
+      await run.stop();
+      output(opts, run, () => details(run));
+    });
+
+  runs
+    .command("resume")
+    .description("start a stopped run's service again")
+    .argument("<id>", "run id")
+    .option("--json", "print the run as JSON")
+    .action(async (id: string, opts: OutputOptions, command: Command) => {
+      const run = await (await openProject(command)).getRun(id);
+      await run.resume();
+      output(opts, run, () => details(run));
+    });
+
+  runs
+    .command("delete")
+    .description("delete a run and what its executor created (processes, Kubernetes objects)")
+    .argument("<id>", "run id")
+    .action(async (id: string, _opts: object, command: Command) => {
+      const run = await (await openProject(command)).getRun(id);
+      await run.delete();
+      process.stdout.write(`deleted run ${id}\n`);
+    });
+
+  runs
+    .command("logs")
+    .description("print a run's logs")
+    .argument("<id>", "run id")
+    .option("--json", "print the log entries as JSON")
+    .action(async (id: string, opts: OutputOptions, command: Command) => {
+      const run = await (await openProject(command)).getRun(id);
+      const entries = await run.logs();
+      output(opts, entries, () =>
+        entries.map((e) => `[${e.source}] ${e.content}${e.content.endsWith("\n") ? "" : "\n"}`).join(""),
+      );
+    });
 }
