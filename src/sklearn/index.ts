@@ -19,3 +19,4 @@ import "./impute/index.js";
 import "./feature_selection/index.js";
 import "./pipeline/index.js";
 import "./compose/index.js";
+import "./feature_extraction/index.js";
