@@ -9,14 +9,16 @@ import { captureGroups, pythonRegex } from "./python_regex.js";
 export type Analyzer = (doc: string) => string[];
 
 const COMBINING = /\p{M}/gu;
+const NON_ASCII = /[^\p{ASCII}]/u;
+const NON_ASCII_ALL = /[^\p{ASCII}]/gu;
 
 function stripAccents(mode: unknown): ((s: string) => string) | undefined {
   if (mode === null || mode === undefined) return undefined;
   if (mode === "unicode") {
     // unchanged when already ASCII, as scikit-learn short-cuts
-    return (s) => (/^[\x00-\x7f]*$/.test(s) ? s : s.normalize("NFKD").replace(COMBINING, ""));
+    return (s) => (!NON_ASCII.test(s) ? s : s.normalize("NFKD").replace(COMBINING, ""));
   }
-  if (mode === "ascii") return (s) => s.normalize("NFKD").replace(/[^\x00-\x7f]/g, "");
+  if (mode === "ascii") return (s) => s.normalize("NFKD").replace(NON_ASCII_ALL, "");
   throw new UnsupportedEstimatorError(
     `strip_accents=${JSON.stringify(mode)} is not supported: use 'ascii', 'unicode' or None`,
   );
