@@ -56,6 +56,24 @@ describe("inputMatrix", () => {
     expect(inputMatrix(f64([[Number.NaN]]), { estimator: "HGB", allowNaN: true }).data[0]).toBeNaN();
   });
 
+  it("reads numeric strings as numpy does (Python float syntax), and nothing else", () => {
+    const table: Table = {
+      kind: "table",
+      rows: 4,
+      columns: [{ name: "a", values: [" 1.5", "-2e3", "1_000", "-inf"] }],
+    };
+    expect(Array.from(inputMatrix(table, { estimator: "Ridge", allowInf: true }).data)).toEqual([
+      1.5,
+      -2000,
+      1000,
+      Number.NEGATIVE_INFINITY,
+    ]);
+    for (const bad of ["", "0x10", "1.5.2", "abc"]) {
+      const t: Table = { kind: "table", rows: 1, columns: [{ name: "a", values: [bad] }] };
+      expect(caught(() => inputMatrix(t, { estimator: "Ridge" })).code).toBe(ErrorCodes.BAD_REQUEST);
+    }
+  });
+
   it("orders named columns as fitted and names the missing ones", () => {
     const table: Table = {
       kind: "table",

@@ -16,8 +16,18 @@ export interface InputOptions {
   readonly allowInf?: boolean;
 }
 
+/** What Python's float() accepts (numpy converts object arrays of numeric strings with it). */
+const PY_FLOAT =
+  /^[+-]?(?:(?:\d(?:_?\d)*)?\.?\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*\.|nan|inf|infinity)$/i;
+
 function cell(v: unknown, where: () => string, estimator: string): number {
   if (typeof v === "number") return v;
+  if (typeof v === "string" && PY_FLOAT.test(v.trim())) {
+    const t = v.trim().replaceAll("_", "").toLowerCase();
+    if (t.endsWith("nan")) return Number.NaN;
+    if (t.endsWith("inf") || t.endsWith("infinity")) return t.startsWith("-") ? -Infinity : Infinity;
+    return Number(t);
+  }
   if (typeof v === "boolean") return v ? 1 : 0;
   if (typeof v === "bigint") return Number(v);
   if (v === null || v === undefined) return Number.NaN; // pandas' missing value in a numeric column
