@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
@@ -354,6 +356,55 @@ describe("runs with an executor", () => {
     });
     await expect(report!({ state: "BUILT" })).rejects.toBeInstanceOf(InvalidTransitionError);
     expect((await run.wait({ intervalMs: 1 })).state).toBe("RUNNING");
+  });
+});
+
+describe("run.invoke", () => {
+  it("calls the V2 infer URL of the run's service, with the function's model name", async () => {
+    const seen: Array<{ method?: string; url?: string; type?: string; body: string }> = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => {
+        body += chunk;
+      });
+      req.on("end", () => {
+        seen.push({ method: req.method, url: req.url, type: req.headers["content-type"], body });
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ ok: true }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const kube = new RecordingExecutor();
+      kube.startAnswer = { state: "RUNNING", service: { url } };
+      registerExecutor("kubernetes", kube);
+      const p = await freshProject();
+      const fn = await p.newFunction({ name: "f", kind: "sklearnserve", path: "m.pkl", model_name: "iris" });
+      const run = await fn.run({ action: "serve" });
+      const response = await run.invoke({ json: { inputs: [] } });
+      expect(await response.json()).toEqual({ ok: true });
+      await run.invoke({ model_name: "other", json: {} });
+      await run.invoke({ url: `http://${url}/v2/health/ready` });
+      expect(seen).toEqual([
+        { method: "POST", url: "/v2/models/iris/infer", type: "application/json", body: '{"inputs":[]}' },
+        { method: "POST", url: "/v2/models/other/infer", type: "application/json", body: "{}" },
+        { method: "GET", url: "/v2/health/ready", type: undefined, body: "" },
+      ]);
+      await expect(run.invoke({ url: "http://elsewhere:1/x" })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+      });
+    } finally {
+      server.close();
+    }
+  });
+
+  it("says SERVICE_UNAVAILABLE before the service is up", async () => {
+    unregisterExecutor("kubernetes");
+    const p = await freshProject();
+    const fn = await p.newFunction({ name: "f", kind: "sklearnserve", path: "m.pkl" });
+    const run = await fn.run({ action: "serve" });
+    await expect(run.invoke({ json: {} })).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
   });
 });
 
