@@ -12,10 +12,17 @@ import type { FromWorker, SerializedError, ToWorker, WorkerData } from "./messag
  * flight. A worker that dies fails its in-flight requests (500) and is replaced.
  */
 
-// Under tsx/vitest this module is TypeScript source and so must the worker be.
+// Under tsx/vitest this module is TypeScript source and so is the worker: the thread then registers
+// tsx's loader itself (a worker does not inherit the parent's --import hooks) before importing it.
 const SOURCE = import.meta.url.endsWith(".ts");
 const ENTRY = new URL(SOURCE ? "./worker-entry.ts" : "./worker-entry.js", import.meta.url);
-const EXEC_ARGV = SOURCE ? ["--import", "tsx"] : [];
+const SOURCE_BOOT = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY.href)}); });`;
+
+function spawnWorker(data: WorkerData): Worker {
+  return SOURCE
+    ? new Worker(SOURCE_BOOT, { eval: true, workerData: data, execArgv: [] })
+    : new Worker(ENTRY, { workerData: data });
+}
 
 interface Call {
   resolve: (response: InferenceResponse) => void;
@@ -51,20 +58,24 @@ class ModelWorker {
     worker.on("error", () => undefined);
   }
 
-  static start(settings: ModelSettings, onExit: (w: ModelWorker) => void): Promise<ModelWorker> {
+  static start(settings: ModelSettings, whenExited: (w: ModelWorker) => void): Promise<ModelWorker> {
     const data: WorkerData = { settings };
-    const worker = new Worker(ENTRY, { workerData: data, execArgv: EXEC_ARGV });
+    const worker = spawnWorker(data);
     return new Promise((resolve, reject) => {
       const fail = (message: string) => {
         void worker.terminate();
         reject(new ModelLoadError(`model '${settings.name}' failed to load in a worker thread: ${message}`));
       };
-      worker.once("error", (e) => fail(e.message));
-      worker.once("exit", (code) => fail(`the thread exited with code ${code}`));
+      const onError = (e: Error) => fail(e.message);
+      const onExit = (code: number) => fail(`the thread exited with code ${code}`);
+      worker.once("error", onError);
+      worker.once("exit", onExit);
+      // only our own listeners: Worker keeps internal ones that deliver messages
       worker.once("message", (message: FromWorker) => {
-        worker.removeAllListeners();
+        worker.off("error", onError);
+        worker.off("exit", onExit);
         if (message.type === "ready")
-          resolve(new ModelWorker(worker, message.metadata, settings.name, onExit));
+          resolve(new ModelWorker(worker, message.metadata, settings.name, whenExited));
         else fail(message.type === "load-failed" ? message.error.message : `unexpected ${message.type}`);
       });
     });
