@@ -1,4 +1,4 @@
-"""Makes the benchmark's model files (if missing) and times Python's own loading of them.
+"""Makes the benchmark's model files (if missing) and times Python's own loading of them (CPU time).
 
     python bench/pickle/python_load.py OUT_DIR  →  prints JSON {file: {bytes, python_ms}} (median of runs)
 """
@@ -33,11 +33,12 @@ def make(out_dir):
 
 
 def median_ms(fn, runs):
+    """Median CPU time of `runs` calls: wall time is meaningless on a machine shared with other jobs."""
     times = []
     for _ in range(runs):
-        t = time.perf_counter()
+        t = time.process_time()
         fn()
-        times.append((time.perf_counter() - t) * 1000)
+        times.append((time.process_time() - t) * 1000)
     return sorted(times)[len(times) // 2]
 
 

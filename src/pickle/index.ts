@@ -21,6 +21,8 @@ function limitsFor(bytes: Uint8Array, options: ReadOptions): PickleLimits {
 /**
  * Reads a pickle (protocols 0–5) into plain values (see values.ts). Uncompressed joblib files are pickles
  * too and read the same way. Nothing from the file is executed: globals go through the allow-list.
+ * Numeric arrays that are contiguous, native and aligned in the input are views of it (no copy): do not
+ * modify `bytes` afterwards.
  */
 export function readPickle(bytes: Uint8Array, options: ReadOptions = {}): unknown {
   const limits = limitsFor(bytes, options);

@@ -38,3 +38,11 @@ describe.each(VERSIONS)("fixtures written by %s", (version) => {
     );
   });
 });
+
+describe("opcodes Python 3 never writes, checked against what Python's unpickler returns", () => {
+  const cases: Record<string, { hex: string; expected: unknown }> = expected(VERSIONS[0], "opcodes");
+
+  it.each(Object.entries(cases))("%s", (_name, { hex, expected: value }) => {
+    expect(tag(readPickle(Buffer.from(hex, "hex")))).toEqual(value);
+  });
+});

@@ -99,12 +99,17 @@ function decodeElements(
       out[i] = halfToFloat(dv.getUint16(at, littleEndian));
     return out;
   }
+  const swap = (dt.byteorder === ">") === LITTLE_ENDIAN_HOST && size > 1;
+  if (stride === size && !swap && (raw.byteOffset + offset) % size === 0) {
+    // native, contiguous and aligned: a view of the input, no copy (the input must not be reused)
+    return new ctor(raw.buffer, raw.byteOffset + offset, count);
+  }
   // copy the bytes (never through element values: no BigInt per int64, no NaN canonicalisation), then view
   const bytes =
     stride === size
       ? raw.slice(offset, offset + count * size)
       : gatherStrided(raw, count, size, stride, offset);
-  if ((dt.byteorder === ">") === LITTLE_ENDIAN_HOST && size > 1) swapBytes(bytes, size);
+  if (swap) swapBytes(bytes, size);
   return new ctor(bytes.buffer, 0, count);
 }
 
@@ -117,25 +122,17 @@ function gatherStrided(
   offset: number,
 ): Uint8Array {
   const out = new Uint8Array(count * size);
-  if (size % 4 === 0 && stride % 4 === 0 && (raw.byteOffset + offset) % 4 === 0) {
-    const src = new Uint32Array(raw.buffer, raw.byteOffset, raw.byteLength >>> 2);
-    const dst = new Uint32Array(out.buffer);
-    const words = size >>> 2;
-    const step = stride >>> 2;
-    let j = offset >>> 2;
-    if (words === 2) {
-      for (let i = 0; i < count; i++, j += step) {
-        dst[2 * i] = src[j];
-        dst[2 * i + 1] = src[j + 1];
-      }
-    } else {
-      for (let i = 0; i < count; i++, j += step)
-        for (let w = 0; w < words; w++) dst[i * words + w] = src[j + w];
+  if (size % 4 === 0) {
+    // 32-bit words through a DataView: any alignment, byte order preserved (read and written little-endian)
+    const src = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const dst = new DataView(out.buffer);
+    for (let i = 0, at = offset, to = 0; i < count; i++, at += stride) {
+      for (let w = 0; w < size; w += 4, to += 4) dst.setUint32(to, src.getUint32(at + w, true), true);
     }
     return out;
   }
-  for (let i = 0, at = offset; i < count; i++, at += stride) {
-    for (let k = 0; k < size; k++) out[i * size + k] = raw[at + k];
+  for (let i = 0, at = offset, to = 0; i < count; i++, at += stride) {
+    for (let k = 0; k < size; k++) out[to++] = raw[at + k];
   }
   return out;
 }
@@ -253,9 +250,7 @@ export function arrayFromBytes(
     );
   }
   budget.charge(outputBytes(dt, count), `array of shape (${shape.join(", ")}) and dtype ${dt.str}`);
-  // records read field by field go through typed views, which need aligned memory: copy once if it is not
-  const aligned = dt.fields && raw.byteOffset % 8 !== 0 ? raw.slice() : raw;
-  return decodeWithLayout(dt, shape, count, aligned, dt.itemsize, 0, fortran);
+  return decodeWithLayout(dt, shape, count, raw, dt.itemsize, 0, fortran);
 }
 
 function decodeWithLayout(
