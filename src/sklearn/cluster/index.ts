@@ -2,6 +2,7 @@ import {
   euclideanDistances,
   float64Array,
   int32Array,
+  nearestEuclidean,
   registerNumericEstimator,
   squaredRowNorms,
 } from "../common/index.js";
@@ -14,25 +15,9 @@ for (const name of ["KMeans", "MiniBatchKMeans"]) {
   registerNumericEstimator(name, (state) => {
     const centers = state.matrix("cluster_centers_");
     const cc = squaredRowNorms(centers);
-    const k = centers.rows;
     return {
       methods: {
-        predict: (X) => {
-          const labels = new Int32Array(X.rows);
-          for (let i = 0; i < X.rows; i++) {
-            let best = Number.POSITIVE_INFINITY;
-            for (let c = 0; c < k; c++) {
-              let dot = 0;
-              for (let j = 0; j < X.cols; j++) dot += X.data[i * X.cols + j] * centers.data[c * X.cols + j];
-              const d = cc[c] + -2 * dot;
-              if (c === 0 || d < best) {
-                best = d;
-                labels[i] = c;
-              }
-            }
-          }
-          return int32Array(labels);
-        },
+        predict: (X) => int32Array(nearestEuclidean(X, centers, cc)),
         transform: (X) => {
           const d = euclideanDistances(X, centers, false, cc);
           return float64Array(d.data, [d.rows, d.cols]);

@@ -30,3 +30,33 @@ export function euclideanDistances(X: Matrix, Y: Matrix, squared = false, YY = s
   }
   return out;
 }
+
+type RowScore = (x: Float64Array, xi: number, y: Float64Array, yi: number, n: number) => number;
+
+/** For each row of X, the index of the row of Y with the smallest score, the first one on ties. */
+export function argminRows(X: Matrix, Y: Matrix, score: RowScore): Int32Array {
+  const out = new Int32Array(X.rows);
+  for (let i = 0; i < X.rows; i++) {
+    let best = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < Y.rows; j++) {
+      const s = score(X.data, i * X.cols, Y.data, j * Y.cols, X.cols);
+      if (j === 0 || s < best) {
+        best = s;
+        out[i] = j;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The closest row of Y in euclidean distance as scikit-learn's KMeans and ArgKmin rank them:
+ * by ‖y‖² − 2x·y (the ‖x‖² term is the same for every y).
+ */
+export function nearestEuclidean(X: Matrix, Y: Matrix, YY = squaredRowNorms(Y)): Int32Array {
+  return argminRows(X, Y, (x, xi, y, yi, n) => {
+    let dot = 0;
+    for (let k = 0; k < n; k++) dot += x[xi + k] * y[yi + k];
+    return YY[yi / n] + -2 * dot;
+  });
+}

@@ -1,10 +1,12 @@
 import {
+  argminRows,
   ClassLabels,
   euclideanDistances,
   float64Array,
   type Matrix,
   matrix,
   type NumericEstimatorSpec,
+  nearestEuclidean,
   pairwiseSum,
   registerNumericEstimator,
   rowArgmax,
@@ -21,42 +23,16 @@ import {
 
 function closestCentroid(metric: string, centroids: Matrix): (X: Matrix) => Int32Array {
   if (metric === "euclidean") {
-    // ArgKmin ranks by ‖c‖² − 2x·c (the ‖x‖² term is the same for every centroid)
     const cc = squaredRowNorms(centroids);
-    return (X) => {
-      const out = new Int32Array(X.rows);
-      for (let i = 0; i < X.rows; i++) {
-        let best = Number.POSITIVE_INFINITY;
-        for (let c = 0; c < centroids.rows; c++) {
-          let dot = 0;
-          for (let j = 0; j < X.cols; j++) dot += X.data[i * X.cols + j] * centroids.data[c * X.cols + j];
-          const d = -2 * dot + cc[c];
-          if (d < best) {
-            best = d;
-            out[i] = c;
-          }
-        }
-      }
-      return out;
-    };
+    return (X) => nearestEuclidean(X, centroids, cc);
   }
   if (metric === "manhattan") {
-    return (X) => {
-      const out = new Int32Array(X.rows);
-      for (let i = 0; i < X.rows; i++) {
-        let best = Number.POSITIVE_INFINITY;
-        for (let c = 0; c < centroids.rows; c++) {
-          let d = 0;
-          for (let j = 0; j < X.cols; j++)
-            d += Math.abs(X.data[i * X.cols + j] - centroids.data[c * X.cols + j]);
-          if (d < best) {
-            best = d;
-            out[i] = c;
-          }
-        }
-      }
-      return out;
-    };
+    return (X) =>
+      argminRows(X, centroids, (x, xi, c, ci, n) => {
+        let d = 0;
+        for (let k = 0; k < n; k++) d += Math.abs(x[xi + k] - c[ci + k]);
+        return d;
+      });
   }
   throw new UnsupportedEstimatorError(`NearestCentroid with metric '${metric}' is not supported`);
 }
