@@ -52,6 +52,21 @@ export interface InvokeRequest {
   signal?: AbortSignal;
 }
 
+/**
+ * The HTTP call of an invoke, shared by the Run and executors that reach the service another way:
+ * `json` is sent with `content-type: application/json`; the method is POST with a body, else GET.
+ */
+export function sendInvokeRequest(url: string, request: InvokeRequest): Promise<Response> {
+  const headers: Record<string, string> = { ...request.headers };
+  let body: string | Uint8Array | FormData | undefined = request.body;
+  if (request.json !== undefined) {
+    body = JSON.stringify(request.json);
+    headers["content-type"] ??= "application/json";
+  }
+  const method = request.method ?? (body === undefined ? "GET" : "POST");
+  return fetch(url, { method, headers, body, signal: request.signal });
+}
+
 export interface ExecutorContext {
   /** MODELSERVE_HOME of the store the run lives in (for work directories, pid files, logs) */
   readonly home: string;

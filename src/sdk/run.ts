@@ -7,6 +7,7 @@ import {
   type LogEntry,
   resolveExecutor,
   type StatusUpdate,
+  sendInvokeRequest,
 } from "../executors/executor.js";
 import type { SdkContext } from "./context.js";
 import { ExecutionError, NotFoundError } from "./errors.js";
@@ -122,30 +123,33 @@ export class Run {
 
   /** BUILT → READY, then the executor starts the service (PENDING or RUNNING). */
   async start(): Promise<this> {
-    assertTransition(this.#entity, this.state, "READY");
-    const executor = await this.requireExecutor("start");
-    await this.applyUpdate({ state: "READY", message: null });
-    const update = await this.guarded(() => executor.start(this.#entity, this.executorContext()));
-    return this.applyUpdate(update);
+    return this.step("READY", "start", (executor, run, ctx) => executor.start(run, ctx));
   }
 
   /** → STOP, then the executor stops the service (STOPPED). */
   async stop(): Promise<this> {
-    await this.refreshStored();
-    assertTransition(this.#entity, this.state, "STOP");
-    const executor = await this.requireExecutor("stop");
-    await this.applyUpdate({ state: "STOP" });
-    const update = await this.guarded(() => executor.stop(this.#entity, this.executorContext()));
-    return this.applyUpdate(update);
+    return this.step("STOP", "stop", (executor, run, ctx) => executor.stop(run, ctx));
   }
 
   /** STOPPED → RESUME, then the executor starts the service again (RUNNING or PENDING). */
   async resume(): Promise<this> {
+    return this.step("RESUME", "resume", (executor, run, ctx) => executor.resume(run, ctx));
+  }
+
+  /**
+   * One lifecycle step: check the transition against the stored state, enter `state`, let the
+   * executor act, apply what it reports.
+   */
+  private async step(
+    state: RunState,
+    action: string,
+    act: (executor: Executor, run: RunEntity, ctx: ExecutorContext) => Promise<StatusUpdate>,
+  ): Promise<this> {
     await this.refreshStored();
-    assertTransition(this.#entity, this.state, "RESUME");
-    const executor = await this.requireExecutor("resume");
-    await this.applyUpdate({ state: "RESUME" });
-    const update = await this.guarded(() => executor.resume(this.#entity, this.executorContext()));
+    assertTransition(this.#entity, this.state, state);
+    const executor = await this.requireExecutor(action);
+    await this.applyUpdate({ state, message: null });
+    const update = await this.guarded(() => act(executor, this.#entity, this.executorContext()));
     return this.applyUpdate(update);
   }
 
@@ -203,15 +207,7 @@ export class Run {
   async invoke(request: InvokeRequest = {}): Promise<Response> {
     const executor = await this.executor();
     if (executor?.invoke !== undefined) return executor.invoke(this.#entity, request, this.executorContext());
-    const url = this.invokeUrl(request);
-    const headers: Record<string, string> = { ...request.headers };
-    let body: string | Uint8Array | FormData | undefined = request.body;
-    if (request.json !== undefined) {
-      body = JSON.stringify(request.json);
-      headers["content-type"] ??= "application/json";
-    }
-    const method = request.method ?? (body === undefined ? "GET" : "POST");
-    return fetch(url, { method, headers, body, signal: request.signal });
+    return sendInvokeRequest(this.invokeUrl(request), request);
   }
 
   private invokeUrl(request: InvokeRequest): string {
