@@ -1,4 +1,5 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { credentials, type ServiceError } from "@grpc/grpc-js";
 import { inferenceService } from "../../src/server/grpc/proto.js";
@@ -6,10 +7,10 @@ import type { LoadOptions, LoadResult } from "./http-load.js";
 import { GRPC_REQUEST } from "./workload.js";
 
 /**
- * gRPC load (no ghz here): `connections` concurrent callers sending ModelInfer back to back for a fixed
- * time, spread over BENCH_GRPC_PROCESSES client processes (default 2), each with its own HTTP/2 channel:
- * a grpc-js client costs about as much CPU as a grpc-js server, so one process would measure the client.
- * Latencies are kept in full and sorted for percentiles.
+ * gRPC load: `connections` concurrent callers sending ModelInfer back to back for a fixed time. With ghz
+ * (bench/server/setup-ghz.sh builds it) when it is there: a Go client is much lighter than the servers it
+ * measures. Otherwise grpc-js callers spread over BENCH_GRPC_PROCESSES client processes (default 2), each
+ * with its own HTTP/2 channel, since a grpc-js client costs about as much CPU as a grpc-js server.
  */
 
 type ModelInfer = (request: object, callback: (error: ServiceError | null) => void) => void;
@@ -78,7 +79,53 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+export const GHZ = `${process.env.MODELSERVE_VENVS ?? "/work/venvs"}/ghz/bin/ghz`;
+
+interface GhzReport {
+  count: number;
+  rps: number;
+  statusCodeDistribution?: Record<string, number>;
+  latencyDistribution: { percentage: number; latency: number }[] | null;
+}
+
+async function ghzLoad(port: number, options: LoadOptions): Promise<LoadResult> {
+  const proto = fileURLToPath(new URL("../../proto/open_inference_grpc.proto", import.meta.url));
+  const args = [
+    "--insecure",
+    `--proto=${proto}`,
+    "--call=inference.GRPCInferenceService/ModelInfer",
+    `--data=${JSON.stringify(GRPC_REQUEST)}`,
+    `--concurrency=${options.connections}`,
+    `--duration=${options.durationSeconds}s`,
+    "--total=0",
+    "--format=json",
+    `127.0.0.1:${port}`,
+  ];
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile(GHZ, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`ghz failed: ${error.message}\n${stderr}`)) : resolve(stdout),
+    );
+  });
+  const report = JSON.parse(out) as GhzReport;
+  const at = (p: number) =>
+    (report.latencyDistribution?.find((d) => d.percentage === p)?.latency ?? Number.NaN) / 1e6;
+  const ok = report.statusCodeDistribution?.OK ?? 0;
+  return {
+    requestsPerSecond: report.rps,
+    p50Ms: at(50),
+    p99Ms: at(99),
+    requests: ok,
+    failures: report.count - ok,
+  };
+}
+
+/** Which gRPC load generator this run uses (printed with the figures). */
+export function grpcLoadGenerator(): string {
+  return existsSync(GHZ) ? "ghz" : "grpc-js client processes";
+}
+
 export async function grpcLoad(port: number, options: LoadOptions): Promise<LoadResult> {
+  if (existsSync(GHZ)) return ghzLoad(port, options);
   const processes = Math.max(1, Math.min(options.connections, Number(process.env.BENCH_GRPC_PROCESSES ?? 2)));
   const shares = Array.from(
     { length: processes },

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { grpcLoad } from "./grpc-load.js";
+import { grpcLoad, grpcLoadGenerator } from "./grpc-load.js";
 import { httpLoad, type LoadOptions, type LoadResult } from "./http-load.js";
 import { type Running, startMlserver, startNodeServer } from "./processes.js";
 import { MODEL, REST_BODY, REST_PATH, ROW } from "./workload.js";
@@ -172,7 +172,7 @@ function ratios(rows: Row[]): string[] {
 
 async function main(): Promise<void> {
   process.stderr.write(
-    `server benchmark: ${options.connections} connections, ${rounds} rounds of ${options.durationSeconds} s per target after ${warmup.durationSeconds} s warm-up\n`,
+    `server benchmark: ${options.connections} connections, ${rounds} rounds of ${options.durationSeconds} s per target after ${warmup.durationSeconds} s warm-up; gRPC load from ${grpcLoadGenerator()}\n`,
   );
   const servers: Running[] = [];
   try {
