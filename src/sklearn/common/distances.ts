@@ -1,4 +1,5 @@
-import { type Matrix, matrix } from "./ndarray.js";
+import { linearForward } from "./math.js";
+import type { Matrix } from "./ndarray.js";
 
 /** ‖row‖² of every row (scikit-learn's `row_norms(X, squared=True)`). */
 export function squaredRowNorms(m: Matrix): Float64Array {
@@ -18,13 +19,11 @@ export function squaredRowNorms(m: Matrix): Float64Array {
  */
 export function euclideanDistances(X: Matrix, Y: Matrix, squared = false, YY = squaredRowNorms(Y)): Matrix {
   const XX = squaredRowNorms(X);
-  const out = matrix(X.rows, Y.rows);
+  const out = linearForward(X, Y);
   const o = out.data;
   for (let i = 0; i < X.rows; i++) {
     for (let j = 0; j < Y.rows; j++) {
-      let dot = 0;
-      for (let k = 0; k < X.cols; k++) dot += X.data[i * X.cols + k] * Y.data[j * Y.cols + k];
-      const d = Math.max(-2 * dot + XX[i] + YY[j], 0);
+      const d = Math.max(-2 * o[i * Y.rows + j] + XX[i] + YY[j], 0);
       o[i * Y.rows + j] = squared ? d : Math.sqrt(d);
     }
   }
