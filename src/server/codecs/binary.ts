@@ -21,6 +21,12 @@ function copyAligned(bytes: Uint8Array): ArrayBuffer {
 }
 
 function decodeBytesElements(where: string, count: number, bytes: Uint8Array): Uint8Array[] {
+  // every element takes at least its 4-byte length: refuse an impossible count before allocating for it
+  if (count * 4 > bytes.byteLength) {
+    throw new BadRequestError(
+      `${where} (BYTES): ${count} elements need at least ${count * 4} bytes of binary data, got ${bytes.byteLength}`,
+    );
+  }
   const out = new Array<Uint8Array>(count);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 0;
