@@ -14,6 +14,7 @@ export {
   executorNameFor,
   registerExecutor,
   resolveExecutor,
+  sendInvokeRequest,
   unregisterExecutor,
 } from "./executors/executor.js";
 export type { ProjectOptions } from "./sdk/api.js";
