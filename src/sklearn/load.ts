@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { ErrorCodes, ModelserveError } from "../errors.js";
+import { ErrorCodes, isModelserveError, ModelserveError } from "../errors.js";
 import { PickleError } from "../pickle/errors.js";
 import { type ClassPolicy, readJoblib } from "../pickle/index.js";
 import { defaultLimits } from "../pickle/limits.js";
 import { isPyTuple, makePyTuple, type NDArray, type PyObject } from "../pickle/values.js";
-import { type Estimator, factoryFor, registeredClassNames } from "./estimator.js";
+import { type Estimator, type EstimatorFactory, factoryFor, registeredClassNames } from "./estimator.js";
 
 /** The scikit-learn registry is the allow-list for sklearn.* classes (and any class a module registered). */
 const sklearnPolicy: ClassPolicy = {
@@ -78,9 +78,26 @@ class Hydrator {
         ...(value.items ? { items: value.items.map(next) } : {}),
       };
       const factory = factoryFor(value.cls);
-      return factory ? factory(obj, this.hydrate) : obj;
+      return factory ? build(factory, obj, this.hydrate) : obj;
     }
     return value;
+  }
+}
+
+/**
+ * Runs a factory. Its own typed errors pass through; anything else (a state it could not make sense of)
+ * becomes a load failure naming the class, so a corrupt file never surfaces as a bare TypeError.
+ */
+function build(factory: EstimatorFactory, obj: PyObject, hydrate: (value: unknown) => unknown): unknown {
+  try {
+    return factory(obj, hydrate);
+  } catch (e) {
+    if (isModelserveError(e)) throw e;
+    throw new ModelserveError(
+      ErrorCodes.MODEL_LOAD_FAILED,
+      `cannot build ${obj.cls} from its pickled state: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
   }
 }
 

@@ -22,6 +22,9 @@ registerClass("PickleTestTree", (obj): TestTree => {
   seen.trees++;
   return { tree: true, args: obj.args, nodes: (obj.state as Map<string, NDArray>).get("nodes")! };
 });
+registerClass("PickleTestUnregistered", () => {
+  throw new TypeError("cannot read properties of undefined");
+});
 registerClass("PickleTestEstimator", (obj): Estimator => {
   seen.estimator = obj;
   return {
@@ -62,8 +65,22 @@ describe("loadEstimator", () => {
     expect(state.get("dtype")).toMatchObject({ global: "numpy.float64" });
   });
 
-  it("refuses an unknown scikit-learn class, naming it and listing the supported ones", () => {
+  it("reports a factory that cannot make sense of a state as MODEL_LOAD_FAILED naming the class", () => {
     const bytes = readFileSync(join(DIR, "unregistered.p4.pkl"));
+    expect(() => loadEstimator(bytes)).toThrow(
+      expect.objectContaining({
+        code: ErrorCodes.MODEL_LOAD_FAILED,
+        message: expect.stringMatching(
+          /cannot build sklearn\.modelserve_pickle_test\.PickleTestUnregistered/,
+        ),
+      }),
+    );
+  });
+
+  it("refuses an unknown scikit-learn class, naming it and listing the supported ones", () => {
+    // the same file with the class renamed (same length) to one that nothing registered
+    const text = readFileSync(join(DIR, "unregistered.p4.pkl")).toString("latin1");
+    const bytes = Buffer.from(text.replace("PickleTestUnregistered", "PickleTestUnregisterXX"), "latin1");
     let error: unknown;
     try {
       loadEstimator(bytes);
@@ -72,9 +89,11 @@ describe("loadEstimator", () => {
     }
     expect(error).toBeInstanceOf(ForbiddenGlobalError);
     expect((error as ModelserveError).code).toBe(ErrorCodes.PICKLE_FORBIDDEN_GLOBAL);
-    expect((error as Error).message).toMatch(/sklearn\.modelserve_pickle_test\.PickleTestUnregistered/);
     expect((error as Error).message).toMatch(
-      /Supported scikit-learn classes: .*PickleTestEstimator, PickleTestTree/,
+      /references sklearn\.modelserve_pickle_test\.PickleTestUnregisterXX,/,
+    );
+    expect((error as Error).message).toMatch(
+      /Supported scikit-learn classes: .*PickleTestEstimator, PickleTestTree, PickleTestUnregistered/,
     );
   });
 
