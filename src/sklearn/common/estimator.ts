@@ -63,7 +63,14 @@ export function registerNumericEstimator(
   });
 }
 
-/** Register a helper class that is only data inside another estimator's pickle (KDTree, loss objects...). */
+const dataClasses = new Set<string>();
+
+/**
+ * Register a helper class that is only data inside another estimator's pickle (KDTree, loss objects,
+ * LabelBinarizer...). Several estimator groups may need the same one, so registering it again is a no-op.
+ */
 export function registerDataClass(name: string): void {
+  if (dataClasses.has(name)) return;
   registerClass(name, (obj) => obj);
+  dataClasses.add(name);
 }
