@@ -293,3 +293,30 @@ describe("operations", () => {
     expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
   });
 });
+
+describe("limits", () => {
+  it("answers 413 past the body limit and 504 past the request timeout, and keeps serving", async () => {
+    const limited = await startTestServer(
+      [
+        { name: "echo", implementation: "noop" },
+        { name: "slow", implementation: "noop", parameters: { delay_ms: 3000 } },
+      ],
+      { max_request_body_bytes: 1000, request_timeout_seconds: 0.3 },
+    );
+    try {
+      const big = { inputs: [{ name: "x", datatype: "INT32", shape: [600], data: new Array(600).fill(1) }] };
+      const tooLarge = await post(limited, "/v2/models/echo/infer", big);
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.json.error).toMatch(/larger than the limit of 1000 bytes/);
+      expect((await post(limited, "/v2/repository/index", `{"ready":${" ".repeat(2000)}true}`)).status).toBe(
+        413,
+      );
+      const slow = await post(limited, "/v2/models/slow/infer", { inputs: [row] });
+      expect(slow.status).toBe(504);
+      expect(slow.json.error).toMatch(/did not answer within 300 ms/);
+      expect((await post(limited, "/v2/models/echo/infer", { inputs: [row] })).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});

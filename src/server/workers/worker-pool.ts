@@ -115,6 +115,7 @@ class ModelWorker {
 
 export class WorkerPoolModel implements LoadedModel {
   private workers: ModelWorker[] = [];
+  private loadedMetadata!: ModelMetadata;
   private nextId = 0;
   private closing = false;
   private readonly labels: { model: string; version: string };
@@ -141,6 +142,7 @@ export class WorkerPoolModel implements LoadedModel {
       await pool.unload();
       throw failure.reason;
     }
+    pool.loadedMetadata = pool.workers[0].metadata;
     return pool;
   }
 
@@ -157,7 +159,7 @@ export class WorkerPoolModel implements LoadedModel {
   }
 
   metadata(): ModelMetadata {
-    return this.workers[0].metadata;
+    return this.loadedMetadata;
   }
 
   infer(request: InferenceRequest): Promise<InferenceResponse> {
