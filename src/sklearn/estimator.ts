@@ -1,4 +1,6 @@
 import type { NDArray, PyObject } from "../pickle/values.js";
+import { EstimatorStateError } from "./common/errors.js";
+import { unfittedEstimator } from "./common/meta.js";
 
 /**
  * The contract every TypeScript scikit-learn estimator implements, and the registry that maps the class
@@ -70,10 +72,36 @@ export function factoryFor(cls: string): EstimatorFactory | undefined {
   const factory = factories.get(cls.slice(cls.lastIndexOf(".") + 1));
   if (factory === undefined) return undefined;
   return (obj, hydrate) => {
-    const built = factory(obj, hydrate);
+    const built = buildOrTemplate(factory, obj, hydrate);
     if (typeof built === "object" && built !== null) pickledForms.set(built, obj);
     return built;
   };
+}
+
+/** scikit-learn's `check_is_fitted` rule: a fitted estimator has an attribute whose name ends in "_". */
+function looksFitted(obj: PyObject): boolean {
+  if (!(obj.state instanceof Map)) return true;
+  for (const k of obj.state.keys())
+    if (typeof k === "string" && k.endsWith("_") && !k.startsWith("__")) return true;
+  return false;
+}
+
+/**
+ * Meta-estimators pickle unfitted templates of their members (`estimator`, `transformers`, `regressor`).
+ * When a factory cannot build such a template for lack of fitted attributes, the template loads as an
+ * estimator that refuses to run, so the fitted model around it still loads.
+ */
+function buildOrTemplate(
+  factory: EstimatorFactory,
+  obj: PyObject,
+  hydrate: (value: unknown) => unknown,
+): unknown {
+  try {
+    return factory(obj, hydrate);
+  } catch (e) {
+    if (e instanceof EstimatorStateError && !looksFitted(obj)) return unfittedEstimator(obj);
+    throw e;
+  }
 }
 
 /** The PyObject (state already hydrated) that `built` was made from by a registered factory. */

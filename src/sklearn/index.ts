@@ -20,3 +20,6 @@ import "./feature_selection/index.js";
 import "./pipeline/index.js";
 import "./compose/index.js";
 import "./feature_extraction/index.js";
+import "./calibration/index.js";
+import "./multiclass/index.js";
+import "./multioutput/index.js";

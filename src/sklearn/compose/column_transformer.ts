@@ -8,13 +8,15 @@ import {
   State,
 } from "../common/index.js";
 import { memberEstimator } from "../common/meta.js";
-import { type Estimator, type Input, type Method, registerClass } from "../estimator.js";
+import type { Estimator, Input, Method } from "../estimator.js";
 import { identityTransform } from "../preprocessing/function_transformer.js";
+import { registerFitted } from "../preprocessing/transformer.js";
 import { hstack } from "./hstack.js";
 import { resolveSelection, rowsOf, type Selection, selectInput } from "./select.js";
 
 // make_column_selector is resolved at fit time into ColumnTransformer._columns; the object itself is only data.
 registerDataClass("make_column_selector");
+registerDataClass("_RemainderColsList");
 
 interface Part {
   readonly name: string;
@@ -36,7 +38,7 @@ function tuple3(v: unknown, what: string): [string, unknown, unknown] {
   return [v[0], v[1], v[2]];
 }
 
-registerClass("ColumnTransformer", (obj): Estimator => {
+registerFitted("ColumnTransformer", (obj): Estimator => {
   const s = new State(obj);
   const names = featureNamesIn(s);
   const nFeatures = s.has("n_features_in_") ? s.number("n_features_in_") : s.number("_n_features");

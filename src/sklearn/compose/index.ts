@@ -1,1 +1,2 @@
 import "./column_transformer.js";
+import "./target.js";

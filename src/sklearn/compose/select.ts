@@ -1,4 +1,4 @@
-import type { NDArray, PySlice } from "../../pickle/values.js";
+import type { NDArray, PyObject, PySlice } from "../../pickle/values.js";
 import { isTable } from "../common/columns.js";
 import {
   EstimatorStateError,
@@ -46,7 +46,9 @@ export function resolveSelection(
     return { indices: [j], names: featureNames ? [featureNames[j]] : undefined, scalar: true };
   }
   let items: unknown[];
-  if (isSlice(spec)) {
+  if (isRemainderList(spec)) {
+    return resolveSelection(remainderItems(spec), nFeatures, featureNames, what);
+  } else if (isSlice(spec)) {
     const start = spec.start === null ? 0 : spec.start;
     const stop = spec.stop === null ? nFeatures : spec.stop;
     const from = typeof start === "string" ? byName(start) : start;
@@ -70,6 +72,23 @@ export function resolveSelection(
   }
   const indices = items.map(one);
   return { indices, names: featureNames ? indices.map((j) => featureNames[j]) : undefined, scalar: false };
+}
+
+/** scikit-learn 1.5–1.6 keep the remainder's columns in a `_RemainderColsList` (a UserList). */
+function isRemainderList(v: unknown): v is PyObject {
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    "cls" in v &&
+    String((v as PyObject).cls).endsWith("._RemainderColsList")
+  );
+}
+
+function remainderItems(v: PyObject): unknown[] {
+  const data = v.state instanceof Map ? v.state.get("data") : undefined;
+  if (Array.isArray(data)) return data;
+  if (v.items !== undefined) return v.items;
+  throw new EstimatorStateError("ColumnTransformer remainder columns (_RemainderColsList) hold no list");
 }
 
 /** The selected columns of X: a sub-table (by name when X has names) or a sub-array. */

@@ -15,7 +15,7 @@ import {
 import { memberEstimator } from "../common/meta.js";
 import { type Estimator, type Input, type Method, registerClass } from "../estimator.js";
 import { normalizeRows } from "../preprocessing/scalers.js";
-import { registerTransformer } from "../preprocessing/transformer.js";
+import { registerFitted, registerTransformer } from "../preprocessing/transformer.js";
 import { buildAnalyzer, documents } from "./analyzer.js";
 import { murmurhash3Signed } from "./murmurhash.js";
 
@@ -71,7 +71,7 @@ function countVectorizer(s: State): (docs: string[]) => Matrix {
   };
 }
 
-registerClass("CountVectorizer", (obj) => {
+registerFitted("CountVectorizer", (obj) => {
   const s = new State(obj);
   const counts = countVectorizer(s);
   const asInt = outputIsInt(s);
@@ -84,7 +84,7 @@ registerClass("CountVectorizer", (obj) => {
   });
 });
 
-registerClass("TfidfVectorizer", (obj) => {
+registerFitted("TfidfVectorizer", (obj) => {
   const s = new State(obj);
   const counts = countVectorizer(s);
   const tfidf = memberEstimator(s.get("_tfidf"), "TfidfVectorizer._tfidf");

@@ -8,7 +8,8 @@ import {
   State,
   UnsupportedEstimatorError,
 } from "../common/index.js";
-import { type Estimator, type Input, type Method, registerClass } from "../estimator.js";
+import type { Estimator, Input, Method } from "../estimator.js";
+import { registerFitted } from "./transformer.js";
 
 /**
  * Estimators that read the raw values of each column (strings, numbers, missing values) rather than a
@@ -19,7 +20,7 @@ export function registerColumnTransformer(
   name: string,
   build: (state: State, obj: PyObject) => (cols: Columns) => NDArray,
 ): void {
-  registerClass(name, (obj) => {
+  registerFitted(name, (obj) => {
     const state = new State(obj);
     const transform = build(state, obj);
     return columnEstimator(obj, state, transform);

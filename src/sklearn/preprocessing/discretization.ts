@@ -1,15 +1,9 @@
-import {
-  EstimatorStateError,
-  isNDArray,
-  matrix,
-  matrixToArray,
-  registerNumericEstimator,
-  toFloat64,
-} from "../common/index.js";
+import { EstimatorStateError, isNDArray, matrix, matrixToArray, toFloat64 } from "../common/index.js";
 import { memberEstimator } from "../common/meta.js";
+import { registerFittedNumeric } from "./transformer.js";
 
 /** KBinsDiscretizer: each value becomes the index of its bin (`searchsorted(edges[1:-1], x, side="right")`). */
-registerNumericEstimator("KBinsDiscretizer", (s) => {
+registerFittedNumeric("KBinsDiscretizer", (s) => {
   const edgesArr = s.array("bin_edges_");
   if (!isNDArray(edgesArr) || !Array.isArray(edgesArr.data)) {
     throw new EstimatorStateError("KBinsDiscretizer.bin_edges_ must be an object array of per-feature edges");

@@ -8,9 +8,10 @@ import {
   toInt32,
   UnsupportedEstimatorError,
 } from "../common/index.js";
-import { type Estimator, type Input, type Method, registerClass } from "../estimator.js";
+import type { Estimator, Input, Method } from "../estimator.js";
 import { categoriesOf, encodeColumns, FeatureCategories } from "./categories.js";
 import { floatOutputDType, floatStorage, registerColumnTransformer } from "./column_estimator.js";
+import { registerFitted } from "./transformer.js";
 
 /** A per-feature list whose entries are an int array or None (`_infrequent_indices`, drop indices...). */
 function perFeature(v: unknown, n: number, what: string): (Int32Array | undefined)[] {
@@ -109,7 +110,7 @@ registerColumnTransformer("OrdinalEncoder", (s) => {
 });
 
 /** LabelEncoder: class labels (strings, numbers) to their index in `classes_`; an unseen label is an error. */
-registerClass("LabelEncoder", (obj): Estimator => {
+registerFitted("LabelEncoder", (obj): Estimator => {
   const s = new State(obj);
   const classes = new FeatureCategories(s.get("classes_"), "LabelEncoder.classes_");
   return {

@@ -3,9 +3,8 @@ import { columnsMatrix, inputColumns, OBJECT_DTYPE } from "../common/columns.js"
 import { FLOAT64, matrixToArray, State, UnsupportedEstimatorError } from "../common/index.js";
 import { hstack } from "../compose/hstack.js";
 import type { Input } from "../estimator.js";
-import { registerClass } from "../estimator.js";
 import { columnEstimator } from "./column_estimator.js";
-import { mapCells } from "./transformer.js";
+import { mapCells, registerFitted } from "./transformer.js";
 import { elementwise } from "./ufuncs.js";
 
 /** X unchanged as a 2-D array: numbers as float64, anything else as an object array ("passthrough"). */
@@ -24,7 +23,7 @@ export function identityTransform(X: Input): NDArray {
   return hstack(blocks, cols.rows);
 }
 
-registerClass("FunctionTransformer", (obj) => {
+registerFitted("FunctionTransformer", (obj) => {
   const s = new State(obj);
   const kw = s.opt("kw_args");
   if (kw instanceof Map && kw.size > 0) {

@@ -1,5 +1,13 @@
 import type { PyObject } from "../../pickle/values.js";
-import { type Matrix, matrixToArray, registerNumericEstimator, type State } from "../common/index.js";
+import {
+  type Matrix,
+  matrixToArray,
+  type NumericEstimatorSpec,
+  numericEstimator,
+  State,
+} from "../common/index.js";
+import { unfittedEstimator } from "../common/meta.js";
+import { type EstimatorFactory, registerClass } from "../estimator.js";
 
 /** A fitted numeric transformer: its `transform` on a validated float64 matrix. */
 export interface MatrixTransformer {
@@ -13,10 +21,37 @@ export function registerTransformer(
   name: string,
   build: (state: State, obj: PyObject, hydrate: (value: unknown) => unknown) => MatrixTransformer,
 ): void {
-  registerNumericEstimator(name, (state, obj, hydrate) => {
+  registerFittedNumeric(name, (state, obj, hydrate) => {
     const t = build(state, obj, hydrate);
     return { methods: { transform: (X) => matrixToArray(t.transform(X)) }, allowNaN: t.allowNaN };
   });
+}
+
+/** common's registerNumericEstimator, for classes whose unfitted templates must load too. */
+export function registerFittedNumeric(
+  name: string,
+  build: (state: State, obj: PyObject, hydrate: (value: unknown) => unknown) => NumericEstimatorSpec,
+): void {
+  registerFitted(name, (obj, hydrate) => {
+    const state = new State(obj);
+    return numericEstimator(obj, state, build(state, obj, hydrate));
+  });
+}
+
+/**
+ * scikit-learn's `check_is_fitted` test: a fitted estimator has an attribute ending in "_". Meta-estimators
+ * pickle unfitted templates of their members (ColumnTransformer.transformers, SelectFromModel.estimator).
+ */
+export function isFitted(obj: PyObject): boolean {
+  const s = obj.state;
+  if (!(s instanceof Map)) return false;
+  for (const k of s.keys()) if (typeof k === "string" && k.endsWith("_") && !k.startsWith("__")) return true;
+  return false;
+}
+
+/** Register a class whose unfitted instances (templates) load as estimators that refuse to run. */
+export function registerFitted(name: string, factory: EstimatorFactory): void {
+  registerClass(name, (obj, hydrate) => (isFitted(obj) ? factory(obj, hydrate) : unfittedEstimator(obj)));
 }
 
 /** A new matrix of X's shape whose cell (i, j) is `f(X[i, j], j)`. */
