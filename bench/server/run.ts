@@ -44,7 +44,9 @@ interface Measured extends LoadResult {
 interface Row {
   target: string;
   transport: "REST" | "gRPC";
+  /** the median round */
   result: Measured;
+  rounds: Measured[];
 }
 
 interface Job {
@@ -108,6 +110,7 @@ async function measureAll(jobs: Job[]): Promise<Row[]> {
     target: job.target,
     transport: job.transport,
     result: medianRun(results[i]),
+    rounds: results[i],
   }));
 }
 
@@ -140,32 +143,42 @@ function verdict(ok: boolean): string {
   return ok ? "goal met" : "GOAL MISSED";
 }
 
+/**
+ * A ratio between two targets, taken round by round (both measured minutes apart at most) and then the
+ * median over rounds: steadier than a ratio of medians when the machine's load drifts.
+ */
+function ratioOf(a: Row, b: Row, metric: (m: Measured) => number): number {
+  return median(a.rounds.map((m, i) => metric(m) / metric(b.rounds[i])));
+}
+
 function ratios(rows: Row[]): string[] {
   const find = (target: string, transport: Row["transport"]) =>
-    rows.find((r) => r.target === target && r.transport === transport)?.result;
-  const out: string[] = [];
+    rows.find((r) => r.target === target && r.transport === transport);
+  const rps = (m: Measured) => m.requestsPerSecond;
+  const p99 = (m: Measured) => m.p99Ms;
+  const cpu = (m: Measured) => m.cpuMicrosPerRequest;
+  const out = ["ratios (median over rounds of each round's ratio):"];
   const ceiling = find("node:http constant", "REST");
   const ours = find("modelserve noop", "REST");
   if (ceiling && ours) {
-    const r = ours.requestsPerSecond / ceiling.requestsPerSecond;
+    const r = ratioOf(ours, ceiling, rps);
     out.push(
       `modelserve REST / node:http ceiling, req/s: ${(100 * r).toFixed(1)}% (goal >= 80%: ${verdict(r >= 0.8)})`,
     );
-    const c = ceiling.cpuMicrosPerRequest / ours.cpuMicrosPerRequest;
+    const c = ratioOf(ceiling, ours, cpu);
     out.push(`  by server CPU per request (req/s one core would give): ${(100 * c).toFixed(1)}%`);
   }
   for (const transport of ["REST", "gRPC"] as const) {
     const mine = find("modelserve noop", transport);
     const theirs = find("MLServer echo", transport);
     if (!mine || !theirs) continue;
-    const speed = mine.requestsPerSecond / theirs.requestsPerSecond;
-    const tail = mine.p99Ms / theirs.p99Ms;
+    const speed = ratioOf(mine, theirs, rps);
+    const tail = ratioOf(mine, theirs, p99);
     out.push(
       `modelserve / MLServer ${transport}, req/s: ${speed.toFixed(1)}x (goal >= 10x: ${verdict(speed >= 10)}); ` +
         `p99: ${tail.toFixed(3)} of MLServer's (goal <= 0.2: ${verdict(tail <= 0.2)})`,
     );
-    const c = theirs.cpuMicrosPerRequest / mine.cpuMicrosPerRequest;
-    out.push(`  by server CPU per request: ${c.toFixed(1)}x`);
+    out.push(`  by server CPU per request: ${ratioOf(theirs, mine, cpu).toFixed(1)}x`);
   }
   return out;
 }
