@@ -166,6 +166,39 @@ describe("functions", () => {
     expect(await p.listFunctions({ versions: "all" })).toEqual([]);
   });
 
+  const ENTITY_FIELDS: Array<[string, unknown[], unknown[]]> = [
+    ["name", ["iris", "a.b_c+d-1", "x".repeat(256)], ["bad name", "", "x".repeat(257), "a/b", 3]],
+    ["uuid", ["0123456789abcdef0123456789abcdef", "my-id"], ["a b", "", "a/b"]],
+    ["description", ["an iris model", ""], [1, ["x"]]],
+    ["labels", [["demo", "prod"], []], ["demo", [""], [1]]],
+    ["embedded", [true, false], ["yes", 1]],
+  ];
+  for (const [field, good, bad] of ENTITY_FIELDS) {
+    it(`entity field ${field}: accepts ${JSON.stringify(good).slice(0, 60)}`, async () => {
+      const p = await freshProject();
+      for (const value of good) {
+        const fn = await p.newFunction({
+          name: "f",
+          kind: "sklearnserve",
+          path: "m.pkl",
+          [field]: value,
+        } as never);
+        if (field === "uuid") expect(fn.id).toBe(value);
+        else if (field === "name") expect(fn.name).toBe(value);
+        else expect(fn.entity.metadata).toMatchObject({ [field]: value });
+      }
+    });
+    it(`entity field ${field}: refuses ${JSON.stringify(bad).slice(0, 60)}`, async () => {
+      const p = await freshProject();
+      for (const value of bad) {
+        const base = { name: "f", kind: "sklearnserve", path: "m.pkl" };
+        const issues = await refusedAsync(() => p.newFunction({ ...base, [field]: value } as never));
+        expect(issues.map((i) => i.path)[0]).toMatch(new RegExp(`^${field}`));
+      }
+      expect(await p.listFunctions({ versions: "all" })).toEqual([]);
+    });
+  }
+
   it("refuses an unknown kind with a hint", async () => {
     const p = await freshProject();
     const [issue] = await refusedAsync(() => p.newFunction({ name: "f", kind: "sklearn-serve" } as never));
