@@ -1,2 +1,3 @@
 import "./knn.js";
+import "./radius.js";
 import "./centroid.js";
