@@ -1,8 +1,9 @@
-"""scikit-learn's side of the tree benchmark: trains the models, pickles them, times predict.
+"""scikit-learn's side of the tree benchmark.
 
-Usage: python bench.py OUT_DIR. Writes OUT_DIR/<model>.pkl, OUT_DIR/X.json (the batch) and prints one JSON
-line of timings (seconds) per model. Synthetic data (make_classification / make_regression): nothing is
-downloaded.
+    python bench.py train OUT_DIR   trains the models, writes OUT_DIR/<model>.pkl and OUT_DIR/X.json (the batch)
+    python bench.py time OUT_DIR    times predict and pickle.load, one JSON line (seconds) per model
+
+Synthetic data (make_classification): nothing is downloaded.
 """
 
 import json
@@ -32,7 +33,10 @@ def median_time(fn, repeat):
     return float(np.median(times))
 
 
-def main(out):
+MODELS = ("random_forest_100", "hist_gradient_boosting_100", "gradient_boosting_100")
+
+
+def train(out):
     os.makedirs(out, exist_ok=True)
     X, y = make_classification(n_samples=20_000 + BATCH, n_features=20, n_informative=10, random_state=0)
     Xtr, ytr, Xte = X[:20_000], y[:20_000], X[20_000:]
@@ -45,19 +49,26 @@ def main(out):
         json.dump(Xte.tolist(), f)
     for name, est in models.items():
         est.fit(Xtr, ytr)
-        path = os.path.join(out, f"{name}.pkl")
-        with open(path, "wb") as f:
+        with open(os.path.join(out, f"{name}.pkl"), "wb") as f:
             pickle.dump(est, f, protocol=4)
+
+
+def time_models(out):
+    with open(os.path.join(out, "X.json")) as f:
+        Xte = np.array(json.load(f))
+    for name in MODELS:
+        path = os.path.join(out, f"{name}.pkl")
+        with open(path, "rb") as f:
+            data = f.read()
+        est = pickle.loads(data)
         row = Xte[:1]
         est.predict(row)  # warm up
         single = median_time(lambda: est.predict(row), 200)
         batch = median_time(lambda: est.predict(Xte), 5)
-        with open(path, "rb") as f:
-            data = f.read()
         load = median_time(lambda: pickle.loads(data), 5)
         print(json.dumps({"model": name, "sklearn": sklearn.__version__, "single_s": single, "batch_s": batch,
                           "load_s": load, "bytes": len(data)}))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    {"train": train, "time": time_models}[sys.argv[1]](sys.argv[2])

@@ -140,8 +140,4 @@ export function float32Rows(data: Float64Array): Float32Array {
   return Float32Array.from(data);
 }
 
-export function isFlatTree(v: unknown): v is FlatTree {
-  return v instanceof FlatTree;
-}
-
 registerClass("Tree", (obj) => new FlatTree(obj));

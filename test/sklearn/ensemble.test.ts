@@ -1,0 +1,3 @@
+import { describeFidelity } from "./harness.js";
+
+describeFidelity("ensemble");
