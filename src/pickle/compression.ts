@@ -1,8 +1,9 @@
 import { gunzipSync, inflateSync } from "node:zlib";
-import { lzma, xz } from "@napi-rs/lzma";
+import { xz } from "@napi-rs/lzma";
 import { decompressFrameSync } from "lz4-napi";
 import Bunzip from "seek-bzip";
 import { PickleError } from "./errors.js";
+import { decodeLzmaAlone } from "./lzma-alone.js";
 
 /** The compressions joblib.dump can write, recognised by their magic bytes (joblib's compressor.py). */
 export type Compression = "zlib" | "gzip" | "bz2" | "xz" | "lzma" | "lz4";
@@ -32,8 +33,8 @@ function tooBig(compression: Compression, maxBytes: number): PickleError {
 }
 
 /**
- * Decompresses a whole joblib file without letting it expand past `maxBytes`: zlib/gzip/bz2 stop while
- * decoding; xz and lz4 are bounded before decoding from the sizes their containers declare.
+ * Decompresses a whole joblib file without letting it expand past `maxBytes`: zlib/gzip/bz2/lzma stop
+ * while decoding; xz and lz4 are bounded before decoding from the sizes their containers declare.
  */
 export function decompress(bytes: Uint8Array, compression: Compression, maxBytes: number): Uint8Array {
   try {
@@ -47,12 +48,9 @@ export function decompress(bytes: Uint8Array, compression: Compression, maxBytes
       case "xz":
         if (xzDeclaredSize(bytes) > maxBytes) throw tooBig(compression, maxBytes);
         return xz.decompressSync(bytes);
-      case "lzma": {
-        // Python writes the .lzma ("alone") header with an unknown size: only the result can be checked
-        const out = lzma.decompressSync(bytes);
-        if (out.length > maxBytes) throw tooBig(compression, maxBytes);
-        return out;
-      }
+      case "lzma":
+        // Python writes the .lzma ("alone") header with an unknown size: our decoder stops at the limit
+        return decodeLzmaAlone(bytes, maxBytes, () => tooBig(compression, maxBytes));
       case "lz4":
         if (lz4FrameBound(bytes) > maxBytes) throw tooBig(compression, maxBytes);
         return decompressFrameSync(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
