@@ -1,6 +1,6 @@
 import { ErrorCodes, ModelserveError } from "../../errors.js";
 import { BadRequestError } from "../../server/errors.js";
-import type { InferenceRequest, InferenceResponse, TensorMetadata } from "../../server/protocol/tensor.js";
+import type { InferenceRequest, InferenceResponse } from "../../server/protocol/tensor.js";
 import type { Estimator, Method } from "../../sklearn/estimator.js";
 import "../../sklearn/index.js";
 import { loadEstimatorFile } from "../../sklearn/load.js";
@@ -56,25 +56,31 @@ class SklearnModel implements LoadedModel {
     this.method = defaultMethod(settings, estimator);
   }
 
+  /**
+   * Inputs and outputs are those declared in the model settings: a pickle does not say a column's type
+   * (an encoder fitted on strings has n_features_in_ too), and the server checks requests against declared
+   * datatypes. What the pickle does say (feature count and names, methods) is in `parameters`.
+   */
   metadata(): ModelMetadata {
     const s = this.settings;
     const est = this.estimator;
-    const names = est.featureNamesIn;
-    const inputs: TensorMetadata[] =
-      s.inputs ??
-      (names !== undefined
-        ? names.map((name) => ({ name, datatype: "FP64", shape: [-1, 1] }))
-        : [{ name: "input-0", datatype: "FP64", shape: [-1, est.nFeaturesIn ?? -1] }]);
-    const outputs: TensorMetadata[] =
-      s.outputs ??
-      METHODS.filter((m) => est.methods.has(m)).map((name) => ({ name, datatype: "FP64", shape: [-1, -1] }));
+    const parameters: Record<string, unknown> = {
+      estimator: est.cls,
+      methods: METHODS.filter((m) => est.methods.has(m)),
+      default_output: this.method,
+    };
+    if (est.nFeaturesIn !== undefined) parameters.n_features_in = est.nFeaturesIn;
+    if (est.featureNamesIn !== undefined) {
+      parameters.feature_names_in = [...est.featureNamesIn];
+      parameters.content_type = "pd";
+    }
     return {
       name: s.name,
       versions: s.version === undefined ? undefined : [s.version],
       platform: s.platform ?? "sklearn",
-      inputs,
-      outputs,
-      parameters: names !== undefined ? { content_type: "pd", estimator: est.cls } : { estimator: est.cls },
+      inputs: s.inputs ?? [],
+      outputs: s.outputs ?? [],
+      parameters,
     };
   }
 

@@ -1,0 +1,275 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ErrorCodes, ModelserveError } from "../../src/errors.js";
+import { runtime } from "../../src/runtimes/sklearn/index.js";
+import type { ServerHandle } from "../../src/server/index.js";
+import type { InferenceRequest, Tensor } from "../../src/server/protocol/tensor.js";
+import { get, type Json, post, startTestServer } from "../server/harness.js";
+
+/**
+ * The sklearn runtime with real scikit-learn files (the fidelity fixtures): loading files and folders as
+ * MLServer does, choosing the method by output name or setting, numeric and `pd` inputs, output datatypes,
+ * refusals; then the same models behind the real REST server.
+ */
+
+const FIX = join(import.meta.dirname, "../../fixtures/sklearn");
+const V = "1.9.1";
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+interface Case {
+  input: { kind: string; names?: string[]; columns?: unknown[][]; shape?: number[]; data?: unknown[] };
+  outputs: Record<string, { dtype: string; shape: number[]; data: unknown[] }>;
+}
+
+function fixture(group: string, name: string): Case {
+  return JSON.parse(readFileSync(join(FIX, V, group, `${name}.json`), "utf8")) as Case;
+}
+
+function bytes(values: unknown[]): Uint8Array[] {
+  return values.map((v) => enc.encode(String(v)));
+}
+
+/** A fixture's table input as `pd` columns: strings as BYTES, numbers as FP64 (null → NaN). */
+function pdInputs(c: Case): Tensor[] {
+  return (c.input.columns ?? []).map((values, j) => {
+    const name = c.input.names![j];
+    const rows = values.length;
+    if (values.some((v) => typeof v === "string")) {
+      return {
+        name,
+        datatype: "BYTES",
+        shape: [rows],
+        data: bytes(values),
+        parameters: { content_type: "str" },
+      };
+    }
+    return {
+      name,
+      datatype: "FP64",
+      shape: [rows],
+      data: Float64Array.from(values, (v) => (v === null ? Number.NaN : Number(v))),
+    };
+  });
+}
+
+function numbers(t: Tensor): number[] {
+  return Array.from(t.data as ArrayLike<number | bigint>, Number);
+}
+
+function expectClose(actual: number[], expected: unknown[]): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((a, i) => expect(a).toBeCloseTo(Number(expected[i]), 9));
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "sklearn-runtime-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("sklearn runtime: loading", () => {
+  it("answers to its own id and MLServer's class path", () => {
+    expect(runtime.implementations).toEqual(["sklearn", "mlserver_sklearn.SKLearnModel"]);
+  });
+
+  it("loads a folder holding model.joblib, the first of MLServer's well-known names", async () => {
+    const folder = mkdtempSync(join(dir, "folder-"));
+    copyFileSync(join(FIX, V, "preprocessing/standard_scaler.joblib"), join(folder, "model.joblib"));
+    const model = await runtime.load({ name: "scaler", implementation: "sklearn", uri: folder });
+    const meta = model.metadata();
+    expect(meta.parameters).toMatchObject({
+      n_features_in: 4,
+      methods: ["transform"],
+      default_output: "transform",
+    });
+    expect(meta.parameters?.estimator).toMatch(/StandardScaler$/);
+  });
+
+  it("refuses a folder with no model file, naming the names it looked for", async () => {
+    const empty = mkdtempSync(join(dir, "empty-"));
+    await expect(runtime.load({ name: "m", implementation: "sklearn", uri: empty })).rejects.toThrow(
+      /model\.joblib, model\.pickle, model\.pkl/,
+    );
+  });
+
+  it("refuses a model whose estimator is not supported, naming the class", async () => {
+    const load = runtime.load({
+      name: "gpr",
+      implementation: "sklearn",
+      uri: join(FIX, "runtime/unsupported_gpr.joblib"),
+    });
+    await expect(load).rejects.toThrow(/GaussianProcessRegressor/);
+    await expect(load).rejects.toMatchObject({ code: ErrorCodes.PICKLE_FORBIDDEN_GLOBAL });
+  });
+
+  it("refuses a predict_fn the estimator lacks", async () => {
+    const load = runtime.load({
+      name: "m",
+      implementation: "sklearn",
+      uri: join(FIX, V, "preprocessing/standard_scaler.pkl"),
+      parameters: { predict_fn: "predict_proba" },
+    });
+    await expect(load).rejects.toThrow(/supports transform/);
+  });
+});
+
+describe("sklearn runtime: inference", () => {
+  it("serves a pipeline with a ColumnTransformer from pd columns: predict as BYTES labels, predict_proba as FP64", async () => {
+    const c = fixture("compose", "pipeline_column_logreg");
+    const model = await runtime.load({
+      name: "iris",
+      implementation: "sklearn",
+      uri: join(FIX, V, "compose/pipeline_column_logreg.pkl"),
+    });
+    expect(model.metadata().parameters).toMatchObject({
+      content_type: "pd",
+      feature_names_in: c.input.names,
+    });
+    const request: InferenceRequest = {
+      id: "r1",
+      parameters: { content_type: "pd" },
+      inputs: pdInputs(c),
+      outputs: [{ name: "predict" }, { name: "predict_proba" }],
+    };
+    const res = await model.infer(request);
+    expect(res.id).toBe("r1");
+    const [labels, proba] = res.outputs;
+    expect(labels).toMatchObject({ name: "predict", datatype: "BYTES", shape: [12, 1] });
+    expect((labels.data as Uint8Array[]).map((b) => dec.decode(b))).toEqual(c.outputs.predict.data);
+    expect(proba).toMatchObject({ name: "predict_proba", datatype: "FP64", shape: [12, 3] });
+    expectClose(numbers(proba), c.outputs.predict_proba.data);
+  });
+
+  it("uses predict by default, and the model's predict_fn setting when there are no requested outputs", async () => {
+    const c = fixture("compose", "pipeline_scaler_logreg");
+    const uri = join(FIX, V, "compose/pipeline_scaler_logreg.joblib");
+    const X: Tensor = {
+      name: "x",
+      datatype: "FP64",
+      shape: c.input.shape!,
+      data: Float64Array.from(c.input.data as number[]),
+    };
+    const byDefault = await (await runtime.load({ name: "a", implementation: "sklearn", uri })).infer({
+      inputs: [X],
+    });
+    expect(byDefault.outputs.map((o) => o.name)).toEqual(["predict"]);
+    const proba = await (
+      await runtime.load({
+        name: "b",
+        implementation: "sklearn",
+        uri,
+        parameters: { predict_fn: "predict_proba" },
+      })
+    ).infer({ inputs: [X] });
+    expect(proba.outputs[0].name).toBe("predict_proba");
+    expectClose(numbers(proba.outputs[0]), c.outputs.predict_proba.data);
+  });
+
+  it("reads integer tensors as numbers and returns integer labels as INT64", async () => {
+    const c = fixture("compose", "pipeline_tree");
+    const model = await runtime.load({
+      name: "wine",
+      implementation: "sklearn",
+      uri: join(FIX, V, "compose/pipeline_tree.pkl"),
+    });
+    const X: Tensor = {
+      name: "x",
+      datatype: "FP64",
+      shape: c.input.shape!,
+      data: Float64Array.from(c.input.data as number[]),
+    };
+    const res = await model.infer({ inputs: [X] });
+    expect(res.outputs[0]).toMatchObject({ datatype: "INT64", shape: [10, 1] });
+    expect(numbers(res.outputs[0])).toEqual(c.outputs.predict.data);
+  });
+
+  it("vectorizes BYTES documents", async () => {
+    const c = fixture("text", "count_default");
+    const model = await runtime.load({
+      name: "bow",
+      implementation: "sklearn",
+      uri: join(FIX, V, "text/count_default.pkl"),
+    });
+    const docs = c.input.columns![0];
+    const res = await model.infer({
+      inputs: [{ name: "text", datatype: "BYTES", shape: [docs.length], data: bytes(docs) }],
+    });
+    expect(res.outputs[0]).toMatchObject({
+      name: "transform",
+      datatype: "INT64",
+      shape: c.outputs.transform.shape,
+    });
+    expect(numbers(res.outputs[0])).toEqual(c.outputs.transform.data);
+  });
+
+  it("rejects an output that is not a method of the model, and one that is not a scikit-learn method", async () => {
+    const model = await runtime.load({
+      name: "s",
+      implementation: "sklearn",
+      uri: join(FIX, V, "preprocessing/standard_scaler.pkl"),
+    });
+    const X: Tensor = { name: "x", datatype: "FP64", shape: [1, 4], data: Float64Array.of(1, 2, 3, 4) };
+    expect(() => model.infer({ inputs: [X], outputs: [{ name: "predict" }] })).toThrow(
+      /does not support 'predict'/,
+    );
+    expect(() => model.infer({ inputs: [X], outputs: [{ name: "fit" }] })).toThrow(
+      /not a scikit-learn method/,
+    );
+    try {
+      model.infer({
+        inputs: [{ ...X, shape: [1, 3], data: Float64Array.of(1, 2, 3) }],
+        outputs: [{ name: "transform" }],
+      });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ModelserveError);
+      expect((e as ModelserveError).code).toBe(ErrorCodes.BAD_REQUEST);
+      expect((e as Error).message).toMatch(/X has 3 features, but StandardScaler is expecting 4/);
+    }
+  });
+});
+
+describe("sklearn runtime behind the REST server", () => {
+  let server: ServerHandle;
+  beforeAll(async () => {
+    server = await startTestServer([
+      {
+        name: "iris",
+        implementation: "mlserver_sklearn.SKLearnModel",
+        uri: join(FIX, V, "compose/pipeline_column_logreg.joblib"),
+      },
+      { name: "broken", implementation: "sklearn", uri: join(FIX, "runtime/unsupported_gpr.joblib") },
+    ]);
+  });
+  afterAll(async () => server?.close());
+
+  it("infers over V2 JSON with pd columns", async () => {
+    const c = fixture("compose", "pipeline_column_logreg");
+    const inputs = (c.input.columns ?? []).map((values, j) => {
+      const text = values.some((v) => typeof v === "string");
+      return {
+        name: c.input.names![j],
+        datatype: text ? "BYTES" : "FP64",
+        shape: [values.length],
+        data: values,
+      };
+    });
+    const res = await post(server, "/v2/models/iris/infer", {
+      parameters: { content_type: "pd" },
+      inputs,
+      outputs: [{ name: "predict" }],
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    const out: Json = res.json.outputs[0];
+    expect(out).toMatchObject({ name: "predict", datatype: "BYTES", shape: [12, 1] });
+    expect(out.data).toEqual(c.outputs.predict.data);
+  });
+
+  it("keeps serving its other models when one has an unsupported estimator", async () => {
+    expect((await get(server, "/v2/models/iris/ready")).status).toBe(200);
+    expect((await get(server, "/v2/models/broken/ready")).status).not.toBe(200);
+  });
+});
