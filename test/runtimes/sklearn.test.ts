@@ -61,7 +61,9 @@ function numbers(t: Tensor): number[] {
 
 function expectClose(actual: number[], expected: unknown[]): void {
   expect(actual.length).toBe(expected.length);
-  actual.forEach((a, i) => expect(a).toBeCloseTo(Number(expected[i]), 9));
+  actual.forEach((a, i) => {
+    expect(a).toBeCloseTo(Number(expected[i]), 9);
+  });
 }
 
 let dir: string;
