@@ -116,7 +116,9 @@ export class Run {
     if (!ACTIVE_STATES.has(this.state)) return this;
     const executor = await this.executor();
     if (executor === undefined) return this;
-    const update = await this.guarded(() => executor.refresh(this.#entity, this.executorContext()));
+    // not guarded: failing to look (e.g. the cluster is unreachable for a moment) says nothing about
+    // the run; an executor that sees the run fail reports ERROR itself
+    const update = await executor.refresh(this.#entity, this.executorContext());
     if (update !== undefined) await this.applyUpdate(update);
     return this;
   }

@@ -366,6 +366,19 @@ describe("runs with an executor", () => {
     await expect(run.wait()).rejects.toMatchObject({ code: "EXECUTION_FAILED" });
   });
 
+  it("a failure to refresh leaves the run as it was", async () => {
+    const kube = new RecordingExecutor();
+    kube.refresh = async () => {
+      throw new Error("connection refused");
+    };
+    registerExecutor("kubernetes", kube);
+    const p = await freshProject();
+    const fn = await p.newFunction({ name: "f", kind: "sklearnserve", path: "m.pkl" });
+    const run = await fn.run({ action: "serve" });
+    await expect(run.refresh()).rejects.toThrow("connection refused");
+    expect((await p.getRun(run.id)).state).toBe("RUNNING");
+  });
+
   it("executors report later changes through their context", async () => {
     let report: ((u: StatusUpdate) => Promise<RunEntity>) | undefined;
     const kube = new RecordingExecutor();
