@@ -79,6 +79,13 @@ export class KubeClient {
 
   private wrap(e: unknown, what: string): KubernetesError {
     const { message, status } = apiErrorMessage(e);
+    const unknownKind = /^Unrecognized API version and kind: (\S+) (\S+)/.exec(message);
+    if (unknownKind !== null) {
+      return new KubernetesError(
+        `${what}: the cluster has no ${unknownKind[1]} ${unknownKind[2]} (is its CustomResourceDefinition, e.g. KubeAI's, installed?)`,
+        { cause: e, status: 404 },
+      );
+    }
     const where = status === undefined ? ` (API server ${this.server})` : "";
     return new KubernetesError(`${what}: ${message}${where}`, { cause: e, status });
   }

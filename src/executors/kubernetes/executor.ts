@@ -251,7 +251,14 @@ export class KubernetesExecutor implements Executor {
       try {
         objects = await this.client.list(apiVersion, kind, namespace, selector);
       } catch (e) {
-        if (kind === "Model" && e instanceof KubernetesError && e.status === 404) continue; // KubeAI not installed
+        // A cluster without KubeAI has no Model kind, so a run cannot have one there.
+        if (
+          kind === "Model" &&
+          e instanceof KubernetesError &&
+          /404|Unrecognized API version and kind/.test(e.message)
+        ) {
+          continue;
+        }
         throw e;
       }
       for (const object of objects) await this.client.delete(object);
