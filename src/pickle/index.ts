@@ -29,13 +29,13 @@ export function readPickle(bytes: Uint8Array, options: ReadOptions = {}): unknow
   return new PickleReader(bytes, 0, { resolver: makeResolver(options.classes), limits }).run();
 }
 
-/** Reads a joblib file, compressed (zlib, gzip, bz2, lzma, xz, lz4) or not. */
+/**
+ * Reads a joblib file, compressed (zlib, gzip, bz2, lzma, xz, lz4) or not, or a plain pickle: the format is
+ * told by the first bytes, so callers need not know which they have.
+ */
 export function readJoblib(bytes: Uint8Array, options: ReadOptions = {}): unknown {
   const compression = detectCompression(bytes);
   if (compression === undefined) return readPickle(bytes, options);
   const limits = limitsFor(bytes, options);
   return readPickle(decompress(bytes, compression, limits.maxDecompressedBytes), options);
 }
-
-/** Reads a pickle or a joblib file, whichever it is (told by its first bytes). */
-export const readModelBytes = readJoblib;

@@ -62,7 +62,7 @@ export type PyTuple = readonly unknown[] & { readonly __tuple__: true };
  * An instance of an allow-listed class, as the pickle built it: `cls` is "module.QualName" as written in the
  * file (e.g. "sklearn.linear_model._logistic.LogisticRegression"), `args` what NEWOBJ/REDUCE passed,
  * `state` what BUILD set (for scikit-learn estimators, the instance `__dict__`, keys are strings).
- * Only classes that `pickle/allowlist` accepts can ever become a PyObject.
+ * Only classes that the reader's allow-list accepts (src/pickle/globals.ts and its ClassPolicy) can become one.
  */
 export interface PyObject {
   readonly cls: string;
