@@ -16,7 +16,7 @@ interface MetricValue {
 export interface MetricSnapshot {
   name: string;
   help: string;
-  type: "counter" | "histogram";
+  type: "counter" | "gauge" | "histogram";
   aggregator: "sum";
   values: MetricValue[];
 }
@@ -26,14 +26,15 @@ export class CounterSeries {
   constructor(readonly labels: Labels) {}
 }
 
+/** A counter, or with type "gauge" a value that also goes down. */
 export class FastCounter {
-  readonly type = "counter";
   readonly aggregator = "sum";
   private readonly series = new Map<string, CounterSeries>();
 
   constructor(
     readonly name: string,
     readonly help: string,
+    readonly type: "counter" | "gauge" = "counter",
   ) {}
 
   /** The series of a label set; hold it and add to `.value`. */

@@ -71,6 +71,8 @@ export class ServerMetrics implements InferenceObserver {
     "REST request latency by method and route",
     LATENCY_BUCKETS,
   );
+  /** REST requests being handled (MLServer's rest_server_requests_in_progress) */
+  readonly restInProgress: CounterSeries;
   readonly batchQueue: ModelHistogram;
   readonly parallelQueue: ModelHistogram;
   private readonly models = new Map<string, ModelSeries>();
@@ -78,6 +80,12 @@ export class ServerMetrics implements InferenceObserver {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    const inProgress = new FastCounter(
+      "rest_server_requests_in_progress",
+      "REST inference requests being handled",
+      "gauge",
+    );
+    this.restInProgress = inProgress.series_({});
     const batch = new FastHistogram(
       "batch_request_queue",
       "Requests merged into one batch by adaptive batching",
@@ -91,6 +99,7 @@ export class ServerMetrics implements InferenceObserver {
     this.batchQueue = new CachedModelHistogram(batch);
     this.parallelQueue = new CachedModelHistogram(parallel);
     for (const metric of [
+      inProgress,
       this.success,
       this.failure,
       this.duration,

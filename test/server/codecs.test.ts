@@ -149,8 +149,11 @@ describe("JSON tensor codec", () => {
       ),
     ).toThrow(/needs 16 bytes of binary data, got 12/);
     expect(() => tensorDataFromBytes("input 'x'", "BYTES", [2], new Uint8Array([1, 0, 0, 0, 65]))).toThrow(
-      /ends before element 1 of 2/,
+      /2 elements need at least 8 bytes of binary data, got 5/,
     );
+    expect(() =>
+      tensorDataFromBytes("input 'x'", "BYTES", [2], new Uint8Array([1, 0, 0, 0, 65, 0, 0, 0])),
+    ).toThrow(/ends before element 1 of 2/);
     expect(() => tensorDataFromBytes("input 'x'", "BOOL", [1], new Uint8Array([2]))).toThrow(
       /expected 0 or 1/,
     );

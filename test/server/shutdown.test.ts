@@ -14,7 +14,7 @@ beforeAll(async () => {
   await mkdir(join(dir, "slow"));
   await writeFile(
     join(dir, "slow", "model-settings.json"),
-    JSON.stringify({ name: "slow", implementation: "noop", parameters: { extra: { delay_ms: 1500 } } }),
+    JSON.stringify({ name: "slow", implementation: "noop", parameters: { extra: { delay_ms: 3000 } } }),
   );
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -49,6 +49,20 @@ function freshGet(url: string): Promise<number | string> {
   });
 }
 
+function freshText(url: string): Promise<string> {
+  return new Promise((resolve) => {
+    const req = request(url, { agent: false }, (res) => {
+      let text = "";
+      res.on("data", (c: Buffer) => {
+        text += c.toString();
+      });
+      res.on("end", () => resolve(text));
+    });
+    req.on("error", () => resolve(""));
+    req.end();
+  });
+}
+
 describe("modelserve start", () => {
   it("serves a folder and on SIGTERM finishes in-flight requests, refuses new ones and exits 0", async () => {
     const server = start([dir, "--host", "127.0.0.1", "--http-port", "0", "--grpc-port", "0"]);
@@ -59,10 +73,17 @@ describe("modelserve start", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ inputs: [{ name: "x", datatype: "INT32", shape: [1], data: [7] }] }),
     });
-    await new Promise((r) => setTimeout(r, 400));
+    // SIGTERM only once the server is handling the inference
+    while (!/rest_server_requests_in_progress 1/.test(await freshText(`${url}/metrics`))) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     server.child.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await freshGet(`${url}/v2/health/live`)).toBe("ECONNREFUSED");
+    let after: number | string = 0;
+    for (let i = 0; i < 60 && after !== "ECONNREFUSED"; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = await freshGet(`${url}/v2/health/live`);
+    }
+    expect(after).toBe("ECONNREFUSED");
     const res = await inflight;
     expect(res.status).toBe(200);
     const body = (await res.json()) as { outputs: { data: number[] }[] };

@@ -44,6 +44,7 @@ export class FastInferRoute {
     if (match === null) return false;
     const started = performance.now();
     const route = match[2] === undefined ? ROUTE : VERSIONED_ROUTE;
+    this.options.metrics.restInProgress.value++;
     if (this.options.isClosing()) {
       res.setHeader("connection", "close");
       this.reply(res, route, started, 503, JSON_CONTENT_TYPE, '{"error":"the server is shutting down"}');
@@ -123,6 +124,7 @@ export class FastInferRoute {
     contentType: string,
     body: string | Buffer,
   ): void {
+    this.options.metrics.restInProgress.value--;
     res.writeHead(status, {
       "content-type": contentType,
       "content-length": typeof body === "string" ? Buffer.byteLength(body) : body.length,
