@@ -1,5 +1,6 @@
 import { decompress, detectCompression } from "./compression.js";
 import { type ClassPolicy, makeResolver } from "./globals.js";
+import { isOldJoblibCompressed, refuseOldJoblib } from "./joblib.js";
 import { defaultLimits, type PickleLimits } from "./limits.js";
 import { PickleReader } from "./reader.js";
 
@@ -34,6 +35,7 @@ export function readPickle(bytes: Uint8Array, options: ReadOptions = {}): unknow
  * told by the first bytes, so callers need not know which they have.
  */
 export function readJoblib(bytes: Uint8Array, options: ReadOptions = {}): unknown {
+  if (isOldJoblibCompressed(bytes)) refuseOldJoblib();
   const compression = detectCompression(bytes);
   if (compression === undefined) return readPickle(bytes, options);
   const limits = limitsFor(bytes, options);

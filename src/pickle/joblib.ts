@@ -48,8 +48,30 @@ class NumpyArrayWrapperBuilder extends Pending {
   }
 }
 
+/** joblib < 0.10 kept arrays in separate .npy files next to the pickle, or zlib-compressed with a ZF header. */
+export function refuseOldJoblib(): never {
+  throw new PickleError(
+    "the file was written by joblib < 0.10, which keeps arrays outside the pickle: load it with Python and " +
+      "save it again with a recent joblib",
+  );
+}
+
 export function joblibGlobals(): Map<string, unknown> {
   const name = "joblib.numpy_pickle.NumpyArrayWrapper";
   const wrapper = new GlobalRef(name, { construct: () => new NumpyArrayWrapperBuilder() });
-  return new Map<string, unknown>([[name, wrapper]]);
+  const table = new Map<string, unknown>([[name, wrapper]]);
+  for (const old of ["NDArrayWrapper", "ZNDArrayWrapper"]) {
+    for (const module of ["joblib.numpy_pickle", "sklearn.externals.joblib.numpy_pickle"]) {
+      table.set(
+        `${module}.${old}`,
+        new GlobalRef(`${module}.${old}`, { construct: refuseOldJoblib, call: refuseOldJoblib }),
+      );
+    }
+  }
+  return table;
+}
+
+/** The header of joblib < 0.10 compressed files ("ZF" then the length in hex). */
+export function isOldJoblibCompressed(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x5a && bytes[1] === 0x46;
 }
