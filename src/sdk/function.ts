@@ -1,7 +1,7 @@
 import { executorNameFor, resolveExecutor } from "../executors/executor.js";
 import type { SdkContext } from "./context.js";
 import { AlreadyExistsError, SpecError } from "./errors.js";
-import { functionRef, newId, runKey, runKindOf, taskKey, taskKindOf, taskRef } from "./keys.js";
+import { functionRef, nameBasedId, newId, runKey, runKindOf, taskKey, taskKindOf, taskRef } from "./keys.js";
 import { applyStatusUpdate } from "./lifecycle.js";
 import { newMetadata } from "./metadata.js";
 import { Run } from "./run.js";
@@ -68,29 +68,31 @@ export class ServeFunction<K extends FunctionKind = FunctionKind> {
     return this.entity;
   }
 
+  /** The serve task's id: one per function version, derived from the function's key. */
+  private get taskId(): string {
+    return nameBasedId(`${this.key}#${taskKindOf(this.kind)}`);
+  }
+
   /** The serve task of this function version, if one was created. */
   async getTask(): Promise<TaskEntity | undefined> {
-    const tasks = await this.ctx.store.list<TaskEntity>("task", this.project, {
-      kind: taskKindOf(this.kind),
-      functionName: this.name,
-    });
-    // oldest first: the task every run reuses is the first one created
-    return tasks.reverse().find((t) => t.spec.function === this.ref);
+    return this.ctx.store.get<TaskEntity>("task", this.project, this.taskId);
   }
 
   /** Creates the serve task with task-level fields; ALREADY_EXISTS if the function has one. */
   async newTask(options: TaskOptions = {}): Promise<TaskEntity> {
-    if ((await this.getTask()) !== undefined) {
+    try {
+      return await this.ctx.store.create("task", this.buildTask(options));
+    } catch (e) {
+      if (!(e instanceof AlreadyExistsError)) throw e;
       throw new AlreadyExistsError(
         `function ${this.name}:${this.id} already has a ${taskKindOf(this.kind)} task`,
       );
     }
-    return this.ctx.store.create("task", this.buildTask(options));
   }
 
   private buildTask(options: TaskOptions): TaskEntity {
     const spec = validateTaskSpec(this.kind, { ...options, function: this.ref });
-    const id = newId();
+    const id = this.taskId;
     const kind = taskKindOf(this.kind);
     return {
       kind,
@@ -104,6 +106,30 @@ export class ServeFunction<K extends FunctionKind = FunctionKind> {
     };
   }
 
+  /** Validates the run fields and the merged spec (function < task < run), reporting both together. */
+  private buildRunSpec(
+    task: TaskEntity,
+    fields: Record<string, unknown>,
+  ): { options: Partial<RunSpec>; merged: RunSpec } {
+    const refs = {
+      task: taskRef(task.kind, this.project, task.id),
+      function: this.ref,
+      local_execution: fields.local_execution === true,
+    };
+    const { function: _taskFunction, ...taskFields } = task.spec;
+    let options: Partial<RunSpec> = {};
+    let merged: RunSpec | undefined;
+    collectSpecIssues(`${this.kind} run`, [
+      () => {
+        options = { ...validateRunOptions(this.kind, fields), ...refs };
+      },
+      () => {
+        merged = validateRunSpec(this.kind, mergeSpecs(this.spec, taskFields, fields, refs));
+      },
+    ]);
+    return { options, merged: merged! };
+  }
+
   async run(args: RunArguments): Promise<Run> {
     const { action, ...fields } = args;
     if (action !== "serve") {
@@ -112,27 +138,20 @@ export class ServeFunction<K extends FunctionKind = FunctionKind> {
       ]);
     }
     const existing = await this.getTask();
-    const task = existing ?? this.buildTask({});
-    const refs = {
-      task: taskRef(task.kind, this.project, task.id),
-      function: this.ref,
-      local_execution: fields.local_execution ?? false,
-    };
-    const { function: _taskFunction, ...taskFields } = task.spec;
-    // both checks report together, and before anything is stored
-    let options: Partial<RunSpec> = {};
-    let merged: RunSpec | undefined;
-    collectSpecIssues(`${this.kind} run`, [
-      () => {
-        options = validateRunOptions(this.kind, fields);
-      },
-      () => {
-        merged = validateRunSpec(this.kind, mergeSpecs(this.spec, taskFields, fields, refs));
-      },
-    ]);
+    // validated before anything is stored
+    let { options, merged } = this.buildRunSpec(existing ?? this.buildTask({}), fields);
+    if (existing === undefined) {
+      try {
+        await this.ctx.store.create("task", this.buildTask({}));
+      } catch (e) {
+        if (!(e instanceof AlreadyExistsError)) throw e;
+        // another process created the task meanwhile, perhaps with its own fields: merge over those
+        const stored = await this.getTask();
+        ({ options, merged } = this.buildRunSpec(stored!, fields));
+      }
+    }
     const id = newId();
     const runKind = runKindOf(this.kind);
-    if (existing === undefined) await this.ctx.store.create("task", task);
 
     const created: RunEntity = {
       kind: runKind,
@@ -140,7 +159,7 @@ export class ServeFunction<K extends FunctionKind = FunctionKind> {
         ...newMetadata(this.project, id, {}),
         relationships: [{ type: "run_of", dest: this.key }],
       },
-      spec: { ...options, ...refs },
+      spec: options as RunSpec,
       status: { state: "CREATED", metrics: {} },
       key: runKey(this.project, runKind, id),
       project: this.project,
@@ -148,7 +167,7 @@ export class ServeFunction<K extends FunctionKind = FunctionKind> {
       name: id,
     };
     await this.ctx.store.create("run", created);
-    const executorName = executorNameFor(merged!);
+    const executorName = executorNameFor(merged);
     const executor = await resolveExecutor(executorName);
     const message =
       executor === undefined
@@ -156,7 +175,7 @@ export class ServeFunction<K extends FunctionKind = FunctionKind> {
           (executorName === "kubernetes" ? " (pass local_execution: true to serve it on this machine)" : "")
         : undefined;
     const built = await this.ctx.store.update<RunEntity>("run", this.project, id, (current) =>
-      applyStatusUpdate({ ...current, spec: merged! }, { state: "BUILT", message }),
+      applyStatusUpdate({ ...current, spec: merged }, { state: "BUILT", message }),
     );
     const run = new Run(built, this.ctx);
     if (executor !== undefined) await run.start();

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { EntityType, FunctionKind, ModelKind, RunKind, TaskKind } from "./types.js";
 
 /**
@@ -10,6 +10,18 @@ import type { EntityType, FunctionKind, ModelKind, RunKind, TaskKind } from "./t
 /** uuid4 as 32 lower-case hex characters, no dashes (as `uuid4().hex`). */
 export function newId(): string {
   return randomUUID().replaceAll("-", "");
+}
+
+/**
+ * A name-based UUID (version 5 layout, SHA-1 of the name) as 32 hex characters: the same name always
+ * gives the same id, so concurrent creators of "the task of this function" collide instead of
+ * creating two.
+ */
+export function nameBasedId(name: string): string {
+  const hash = createHash("sha1").update(name).digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  return hash.subarray(0, 16).toString("hex");
 }
 
 export function taskKindOf(kind: FunctionKind): TaskKind {

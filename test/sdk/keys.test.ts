@@ -4,6 +4,7 @@ import {
   functionKindOf,
   functionRef,
   modelKey,
+  nameBasedId,
   newId,
   parseKey,
   parseRef,
@@ -21,6 +22,13 @@ describe("keys and references", () => {
     const ids = new Set(Array.from({ length: 100 }, newId));
     expect(ids.size).toBe(100);
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$/);
+  });
+
+  it("name-based ids are stable, distinct per name, and laid out as UUID version 5", () => {
+    const a = nameBasedId("store://p/function/sklearnserve/iris:1#sklearnserve+serve");
+    expect(nameBasedId("store://p/function/sklearnserve/iris:1#sklearnserve+serve")).toBe(a);
+    expect(nameBasedId("store://p/function/sklearnserve/iris:2#sklearnserve+serve")).not.toBe(a);
+    expect(a).toMatch(/^[0-9a-f]{12}5[0-9a-f]{3}[89ab][0-9a-f]{15}$/);
   });
 
   it.each(FUNCTION_KINDS)("task and run kinds of %s", (kind) => {

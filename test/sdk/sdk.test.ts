@@ -250,6 +250,14 @@ describe("fn.run", () => {
     await expect(fn.newTask()).rejects.toBeInstanceOf(AlreadyExistsError);
   });
 
+  it("concurrent first runs of a function share one task", async () => {
+    const p = await freshProject();
+    const fn = await p.newFunction({ name: "f", kind: "sklearnserve", path: "m.pkl" });
+    const runs = await Promise.all([1, 2, 3].map(() => fn.run({ action: "serve" })));
+    expect(new Set(runs.map((r) => r.spec.task)).size).toBe(1);
+    expect(runs[0].spec.task).toBe(`sklearnserve+serve://${p.name}/${(await fn.getTask())?.id}`);
+  });
+
   it("run fields override function fields", async () => {
     const p = await freshProject();
     const fn = await p.newFunction({ name: "f", kind: "huggingfaceserve", path: "./bert", model_name: "a" });
