@@ -114,7 +114,7 @@ export class PickleReader implements ReadContext {
   private readonly end: number;
   private pos: number;
   private opStart = 0;
-  private stack: unknown[] = [];
+  private readonly stack: unknown[] = [];
   private readonly marks: number[] = [];
   private readonly memo: unknown[] = [];
   private readonly nesting: number;
