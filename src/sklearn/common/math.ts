@@ -158,3 +158,11 @@ export function expit(x: number): number {
 export function logMatrix(m: Matrix): Matrix {
   return matrix(m.rows, m.cols, m.data.map(Math.log));
 }
+
+/** `m.T` as a new row-major matrix. */
+export function transpose(m: Matrix): Matrix {
+  const t = matrix(m.cols, m.rows);
+  for (let i = 0; i < m.rows; i++)
+    for (let j = 0; j < m.cols; j++) t.data[j * m.rows + i] = m.data[i * m.cols + j];
+  return t;
+}

@@ -9,16 +9,10 @@ import {
   pairwiseSum,
   registerNumericEstimator,
   type State,
+  transpose,
 } from "../common/index.js";
 
 /** PCA and TruncatedSVD: projections on the fitted components. */
-
-function transposed(m: Matrix): Matrix {
-  const t = matrix(m.cols, m.rows);
-  for (let i = 0; i < m.rows; i++)
-    for (let j = 0; j < m.cols; j++) t.data[j * m.rows + i] = m.data[i * m.cols + j];
-  return t;
-}
 
 /** `_BasePCA.get_precision`: the inverse of the model covariance, by the matrix inversion lemma. */
 function precision(state: State, components: Matrix, expVar: Float64Array, whiten: boolean): Matrix {
@@ -39,7 +33,7 @@ function precision(state: State, components: Matrix, expVar: Float64Array, white
       )
     : components;
   const diff = expVar.map((v) => (v > noise ? v - noise : 0));
-  const Ct = transposed(C);
+  const Ct = transpose(C);
   if (noise === 0) {
     // get_covariance, then a plain inverse
     const scaled = matrix(

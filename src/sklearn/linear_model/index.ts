@@ -1,3 +1,4 @@
 import "./regressors.js";
 import "./glm.js";
 import "./classifiers.js";
+import "./discriminant.js";

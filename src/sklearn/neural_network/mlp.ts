@@ -7,7 +7,6 @@ import {
   isPyObject,
   linearForward,
   type Matrix,
-  matrix,
   registerDataClass,
   registerNumericEstimator,
   rowArgmax,
@@ -15,6 +14,7 @@ import {
   softmaxInPlace,
   toFloat64,
   toMatrix,
+  transpose,
   UnsupportedEstimatorError,
 } from "../common/index.js";
 import { binaryProba } from "../linear_model/linear.js";
@@ -64,10 +64,7 @@ function layers(state: State): Layer[] {
     );
   }
   return coefs.map((c, i) => {
-    const m = toMatrix(c, `${state.owner}.coefs_[${i}]`);
-    const W = matrix(m.cols, m.rows);
-    for (let r = 0; r < m.rows; r++)
-      for (let k = 0; k < m.cols; k++) W.data[k * m.rows + r] = m.data[r * m.cols + k];
+    const W = transpose(toMatrix(c, `${state.owner}.coefs_[${i}]`));
     return { W, b: toFloat64(intercepts[i], `${state.owner}.intercepts_[${i}]`) };
   });
 }
