@@ -1,6 +1,8 @@
+import { Writable } from "node:stream";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerHandle } from "../../src/server/index.js";
-import { get, post, startTestServer } from "./harness.js";
+import { get, type Json, post, startTestServer } from "./harness.js";
 
 let server: ServerHandle;
 
@@ -318,5 +320,46 @@ describe("limits", () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe("logs", () => {
+  it("logs each inference at debug level with request id, model and latency, and failures at error", async () => {
+    const lines: Json[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of chunk.toString().split("\n")) if (line) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const logged = await startTestServer(
+      [{ name: "echo", implementation: "noop" }],
+      {},
+      { logger: pino({ level: "debug" }, sink) },
+    );
+    try {
+      await post(logged, "/v2/models/echo/infer", { id: "req-7", inputs: [row] });
+      await post(logged, "/v2/models/echo/infer", { parameters: { noop_raise: "bad day" }, inputs: [row] });
+    } finally {
+      await logged.close();
+    }
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 20,
+        msg: "inference",
+        reqId: "req-7",
+        model: "echo",
+        status: 200,
+        ms: expect.any(Number),
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 50,
+        model: "echo",
+        status: 500,
+        msg: expect.stringContaining("bad day"),
+      }),
+    );
   });
 });

@@ -104,13 +104,25 @@ export class FastInferRoute {
       const result = await inferHttp(this.options.dataplane, params, req.headers[HEADER_LENGTH], body);
       if (result.headerLength !== undefined) res.setHeader(HEADER_LENGTH, result.headerLength);
       this.reply(res, route, started, 200, result.contentType, result.body);
+      const logger = this.options.logger;
+      if (logger.isLevelEnabled("debug")) {
+        const ms = performance.now() - started;
+        logger.debug(
+          { reqId: result.id, model: params.model, version: params.version, status: 200, ms },
+          "inference",
+        );
+      }
     } catch (e) {
       const { status, body: error } = toHttpError(e);
+      const logger = this.options.logger;
+      const ms = performance.now() - started;
       if (status >= 500) {
-        this.options.logger.error(
-          { model: params?.model, version: params?.version, url: req.url, status, err: e },
+        logger.error(
+          { model: params?.model, version: params?.version, url: req.url, status, ms, err: e },
           error.error,
         );
+      } else if (logger.isLevelEnabled("debug")) {
+        logger.debug({ model: params?.model, version: params?.version, status, ms }, error.error);
       }
       this.reply(res, route, started, status, JSON_CONTENT_TYPE, JSON.stringify(error));
     }

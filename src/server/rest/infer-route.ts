@@ -81,6 +81,8 @@ export interface HttpInferResult {
   contentType: string;
   /** the JSON header length when binary outputs follow it */
   headerLength?: number;
+  /** the request id (the client's, or the one the server gave it) */
+  id: string | undefined;
 }
 
 /** Runs one REST inference from its body bytes and its Inference-Header-Content-Length header. */
@@ -104,11 +106,13 @@ export async function inferHttp(
   }
   const response = await dataplane.infer(params.model, params.version, inference);
   const encoded = encodeInferenceResponse(response, inference, allBinary);
-  if (encoded.binary.length === 0) return { body: encoded.json, contentType: JSON_CONTENT_TYPE };
+  if (encoded.binary.length === 0)
+    return { body: encoded.json, contentType: JSON_CONTENT_TYPE, id: response.id };
   const head = Buffer.from(encoded.json, "utf8");
   return {
     body: Buffer.concat([head, ...encoded.binary]),
     contentType: "application/octet-stream",
     headerLength: head.length,
+    id: response.id,
   };
 }
