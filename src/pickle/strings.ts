@@ -27,6 +27,11 @@ function decodeWithTextDecoder(bytes: Uint8Array, start: number, end: number): s
 /** Decodes bytes[start, end) as latin-1 (every byte is one character). */
 export function decodeLatin1(bytes: Uint8Array, start: number, end: number): string {
   let s = "";
+  if (end - start <= 64) {
+    // short lines (GLOBAL names, protocol-0 numbers): a loop beats spreading into fromCharCode
+    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
+    return s;
+  }
   for (let i = start; i < end; i += 8192) {
     s += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + 8192)));
   }
