@@ -142,6 +142,20 @@ describe("class labels and state", () => {
     expect(new ClassLabels(strs, "X").take([1]).data).toEqual(["other"]);
   });
 
+  it("reads the pickling scikit-learn version", () => {
+    const at = (v?: string) =>
+      new State({
+        cls: "sklearn.decomposition._pca.PCA",
+        args: [],
+        state: new Map(v ? [["_sklearn_version", v]] : []),
+      });
+    expect(at("1.5.2").version()).toEqual([1, 5]);
+    expect(at("1.5.2").versionAtLeast(1, 4)).toBe(true);
+    expect(at("1.2.2").versionAtLeast(1, 4)).toBe(false);
+    expect(at("1.10.0").versionAtLeast(1, 9)).toBe(true);
+    expect(at().version()).toEqual([0, 0]);
+  });
+
   it("names the estimator and the attribute a pickle lacks", () => {
     const obj: PyObject = { cls: "sklearn.svm._classes.SVC", args: [], state: new Map([["coef0", 0]]) };
     const e = caught(() => new State(obj).f64("support_"));
