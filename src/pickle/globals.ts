@@ -94,6 +94,7 @@ function builtinGlobals(): Map<string, unknown> {
   for (const t of ["object", "int", "float", "str", "bool", "list", "dict", "tuple", "complex", "type"]) {
     add(`builtins.${t}`, {});
   }
+  // Python writes REDUCE(cls, args) then SETITEMS; NEWOBJ works too. A defaultdict's factory is dropped.
   add("collections.OrderedDict", { call: (a) => pairsToMap(a[0]), construct: () => new Map() });
   add("collections.defaultdict", { call: () => new Map(), construct: () => new Map() });
   add("functools.partial", { call: (a) => makePyObject("functools.partial", a) });
@@ -123,13 +124,17 @@ function builtinGlobals(): Map<string, unknown> {
   return table;
 }
 
-/** Python 2 names that Python 3 writes for protocols 0–2 (pickle's fix_imports), mapped back. */
-const PY2_MODULES: Record<string, string> = {
+/**
+ * Module names written for a module we know under another name: the Python 2 names Python 3 writes for
+ * protocols 0–2 (pickle's fix_imports), and a Cython quirk.
+ */
+const MODULE_ALIASES: Record<string, string> = {
   __builtin__: "builtins",
   copy_reg: "copyreg",
   // scikit-learn 1.5's Cython loss classes report their module as the bare "_loss"
   _loss: "sklearn._loss._loss",
 };
+/** Python 2 builtin names, as fix_imports writes them for protocols 0–2. */
 const PY2_NAMES: Record<string, string> = {
   "builtins.long": "builtins.int",
   "builtins.unicode": "builtins.str",
@@ -178,7 +183,7 @@ export function makeResolver(policy: ClassPolicy | undefined): GlobalResolver {
   const table = builtInTable();
   const classes = new Map<string, GlobalRef>();
   return (moduleIn, name) => {
-    const module = PY2_MODULES[moduleIn] ?? moduleIn;
+    const module = MODULE_ALIASES[moduleIn] ?? moduleIn;
     const path = PY2_NAMES[`${module}.${name}`] ?? `${module}.${name}`;
     const known = table.get(path);
     if (known !== undefined) return known;
