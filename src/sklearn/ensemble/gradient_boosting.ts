@@ -29,7 +29,7 @@ import {
 import { type Estimator, registerClass } from "../estimator.js";
 import { float32Rows } from "../tree/flat_tree.js";
 import type { TreeModel } from "../tree/model.js";
-import { treeModels, treesRouteNaN } from "./forest.js";
+import { treeModels } from "./forest.js";
 
 /**
  * GradientBoosting{Classifier,Regressor}: raw predictions start from the `init_` estimator (or zero) and
@@ -198,7 +198,8 @@ function buildGradientBoosting(obj: PyObject): Estimator {
       predict_log_proba: (X) => float64Array(proba(X).map(Math.log), [X.rows, C]),
     };
   }
-  return numericEstimator(obj, state, { methods, allowNaN: treesRouteNaN(trees) });
+  // GradientBoosting's predict refuses NaN in every release (only HistGradientBoosting handles it)
+  return numericEstimator(obj, state, { methods });
 }
 
 registerClass("GradientBoostingClassifier", buildGradientBoosting);

@@ -7,7 +7,7 @@ import {
   numericEstimator,
   State,
 } from "../common/index.js";
-import { unfittedEstimator } from "../common/meta.js";
+import { atLeast, pickledVersion, unfittedEstimator } from "../common/meta.js";
 import { type Estimator, registerClass } from "../estimator.js";
 import { float32Rows } from "../tree/flat_tree.js";
 import { bagMembers } from "./bagging.js";
@@ -53,6 +53,9 @@ function buildIsolationForest(obj: PyObject): Estimator {
   };
   const decision = (X: Matrix) => scoreSamples(X).map((s) => s - offset);
   return numericEstimator(obj, state, {
+    // NaN is refused up to 1.5 and routed in 1.9 (releases in between are not verified: refused)
+    allowNaN:
+      atLeast(pickledVersion(state.map), 1, 9) && forest.every((t) => t.tree.missingGoLeft !== undefined),
     methods: {
       score_samples: (X) => float64Array(scoreSamples(X)),
       decision_function: (X) => float64Array(decision(X)),
