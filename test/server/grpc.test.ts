@@ -1,6 +1,8 @@
-import { type ServiceError, status } from "@grpc/grpc-js";
+import { credentials, type ServiceError, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runtime as noop } from "../../src/runtimes/noop/index.js";
+import { startGrpcServer } from "../../src/server/grpc/index.js";
+import { inferenceService } from "../../src/server/grpc/proto.js";
 import { type GrpcFixture, startGrpcFixture } from "./grpc-harness.js";
 
 let f: GrpcFixture;
@@ -369,6 +371,40 @@ describe("gRPC errors map to status codes with the data plane's messages", () =>
       expect(e.details).toContain("not ready");
     } finally {
       await g.close();
+    }
+  });
+});
+
+describe("gRPC failure log", () => {
+  it("logs INTERNAL failures with the model's message, not the client's mistakes", async () => {
+    const logged: { details: object; message: string }[] = [];
+    const logger = { error: (details: object, message: string) => logged.push({ details, message }) };
+    const server = await startGrpcServer(f.dataplane, { port: 0, logger });
+    const client = new (inferenceService())(`127.0.0.1:${server.port}`, credentials.createInsecure());
+    const infer = (request: object) =>
+      new Promise<ServiceError | null>((resolve) =>
+        (
+          client as unknown as Record<string, (r: object, cb: (e: ServiceError | null) => void) => void>
+        ).ModelInfer.call(client, request, resolve),
+      );
+    try {
+      const input = { name: "t", datatype: "INT32", shape: [1], contents: { int_contents: [1] } };
+      expect((await infer({ model_name: "ghost", inputs: [input] }))?.code).toBe(status.NOT_FOUND);
+      const failed = await infer({
+        model_name: "echo",
+        parameters: { noop_raise: { string_param: "kaput" } },
+        inputs: [input],
+      });
+      expect(failed?.code).toBe(status.INTERNAL);
+      expect(logged).toEqual([
+        {
+          details: { transport: "grpc", method: "ModelInfer", code: "INTERNAL" },
+          message: "model 'echo' failed: kaput",
+        },
+      ]);
+    } finally {
+      client.close();
+      await server.close();
     }
   });
 });

@@ -1,4 +1,10 @@
-import { Server, ServerCredentials } from "@grpc/grpc-js";
+import {
+  type handleUnaryCall,
+  Server,
+  ServerCredentials,
+  status,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
 import type { DataPlane } from "../dataplane.js";
 import { inferenceService, repositoryService } from "./proto.js";
 import { repositoryHandlers } from "./repository.js";
@@ -19,6 +25,13 @@ export interface GrpcServerOptions {
   maxMessageBytes?: number;
   /** how long close() lets in-flight calls finish before cancelling them, in ms (default 10 000) */
   shutdownGraceMs?: number;
+  /** told of every call that fails with INTERNAL or UNKNOWN (a model that threw, a bug), as REST logs its 5xx */
+  logger?: ErrorLogger;
+}
+
+/** The part of a pino logger the transport uses. */
+export interface ErrorLogger {
+  error(details: object, message: string): void;
 }
 
 export interface GrpcServerHandle {
@@ -27,6 +40,25 @@ export interface GrpcServerHandle {
   readonly port: number;
   /** Stops accepting calls, lets in-flight calls finish (up to the grace period), then resolves. */
   close(): Promise<void>;
+}
+
+/** The same handlers, reporting server-side failures to the logger on their way to the client. */
+function loggingFailures(
+  handlers: UntypedServiceImplementation,
+  logger: ErrorLogger,
+): UntypedServiceImplementation {
+  const out: UntypedServiceImplementation = {};
+  for (const [method, handler] of Object.entries(handlers)) {
+    const unaryHandler = handler as handleUnaryCall<unknown, unknown>;
+    out[method] = ((call, callback) =>
+      unaryHandler(call, (error, value) => {
+        if (error && (error.code === status.INTERNAL || error.code === status.UNKNOWN)) {
+          logger.error({ transport: "grpc", method, code: status[error.code!] }, error.details ?? "failed");
+        }
+        callback(error, value);
+      })) satisfies handleUnaryCall<unknown, unknown>;
+  }
+  return out;
 }
 
 function address(host: string, port: number): string {
@@ -44,8 +76,10 @@ export async function startGrpcServer(
     "grpc.max_receive_message_length": maxMessageBytes,
     "grpc.max_send_message_length": -1,
   });
-  server.addService(inferenceService().service, inferenceHandlers(dataplane));
-  server.addService(repositoryService().service, repositoryHandlers(dataplane));
+  const logged = (handlers: UntypedServiceImplementation) =>
+    options.logger === undefined ? handlers : loggingFailures(handlers, options.logger);
+  server.addService(inferenceService().service, logged(inferenceHandlers(dataplane)));
+  server.addService(repositoryService().service, logged(repositoryHandlers(dataplane)));
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(address(host, options.port), ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
