@@ -39,7 +39,6 @@ import {
  */
 
 export const KUBEAI_KINDS: readonly FunctionKind[] = ["kubeai-text", "kubeai-speech"];
-export const V2_KINDS: readonly FunctionKind[] = ["sklearnserve", "mlflowserve", "huggingfaceserve"];
 
 function ruled(rule: Rule) {
   return z.string().superRefine((value, ctx) => {
@@ -284,9 +283,6 @@ export const taskSchema = perKind((kind) =>
     service_type: z.enum(SERVICE_TYPES).default("NodePort"),
   }),
 );
-
-/** Fields a task may carry (for `fn.newTask()`), without `function`. */
-export const taskOptionsSchema = perKind((kind) => z.strictObject(taskShape(kind)));
 
 /** What `fn.run({action: "serve", ...})` accepts besides `action`. */
 export const runOptionsSchema = perKind((kind) =>

@@ -8,7 +8,6 @@ import {
   mergedRules,
   runOptionsSchema,
   runSpecSchema,
-  taskOptionsSchema,
   taskSchema,
 } from "./schemas.js";
 import { didYouMean } from "./suggest.js";
@@ -201,12 +200,6 @@ export function validateTaskSpec(kind: FunctionKind, input: unknown): ServeTaskS
   return parseSpec(taskSchema(kind), input, `${kind}+serve task spec`, (key) =>
     otherKindsHint(kind, key, taskSchema),
   ) as ServeTaskSpec;
-}
-
-export function validateTaskOptions(kind: FunctionKind, input: unknown): Partial<ServeTaskSpec> {
-  return parseSpec(taskOptionsSchema(kind), input, `${kind}+serve task options`, (key) =>
-    otherKindsHint(kind, key, taskOptionsSchema),
-  ) as Partial<ServeTaskSpec>;
 }
 
 export function validateRunOptions(kind: FunctionKind, input: unknown): Partial<RunSpec> {
