@@ -26,7 +26,7 @@ build() {
   (cd "$here/build/$dir" && go build -ldflags "-s -w $ldflags" -o "$K8S_BIN_DIR/$name.tmp" "$pkg")
   mv "$K8S_BIN_DIR/$name.tmp" "$K8S_BIN_DIR/$name"
   end=$(date +%s)
-  echo "$name $((end - start))s" | tee -a "$timings"
+  echo "$name $((end - start))s wall" | tee -a "$timings"
 }
 
 minor="${K8S_VERSION#*.}"

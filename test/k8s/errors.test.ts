@@ -29,7 +29,7 @@ describe("runs that fail on Kubernetes", () => {
       "ERROR",
     );
     expect(run.status.message).toMatch(
-      /^ImagePullBackOff \(pod d-sklearnserveserve-31\w+-\w+-\w+, container c-sklearnserveserve-31\w+\): Back-off pulling image "registry.invalid\/modelserve-test\/missing:1"/,
+      /^ImagePullBackOff \(pod d-sklearnserveserve-31[\w-]+, container c-sklearnserveserve-31\w+\): Back-off pulling image "registry.invalid\/modelserve-test\/missing:1"/,
     );
   }, 90_000);
 

@@ -63,7 +63,7 @@ const ALL_FIELDS: Partial<RunSpec> = {
   path: "s3://bucket/models/model.pkl",
   model_name: "iris",
   node_selector: [{ key: "modelserve.test/pool", value: "kwok" }],
-  tolerations: [{ key: "gpu", operator: "Exists", effect: "NoSchedule", toleration_seconds: 60 }],
+  tolerations: [{ key: "gpu", operator: "Exists", effect: "NoExecute", toleration_seconds: 60 }],
   affinity: {
     node_affinity: {
       required_during_scheduling_ignored_during_execution: {
@@ -108,7 +108,7 @@ describe("task fields on Kubernetes", () => {
     expect(pod.nodeSelector).toEqual({ "modelserve.test/pool": "kwok" });
     expect(pod.tolerations).toEqual([
       { key: "dedicated", operator: "Equal", value: "ml", effect: "NoSchedule" },
-      { key: "gpu", operator: "Exists", effect: "NoSchedule", tolerationSeconds: 60 },
+      { key: "gpu", operator: "Exists", effect: "NoExecute", tolerationSeconds: 60 },
     ]);
     expect(
       pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms,

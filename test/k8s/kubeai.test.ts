@@ -56,7 +56,7 @@ describe("KubeAI runs", () => {
   it("creates a Model the real CRD accepts, with every field kept (camelCase, none pruned)", async () => {
     const run = await k8s.start(k8s.newRun("kubeai-text", 50, TEXT));
     expect(run.status.state).toBe("PENDING");
-    expect(run.status.message).toMatch(/^model qwen-small-50\w+ not ready \(0\/0 replicas\)$/);
+    expect(run.status.message).toMatch(/^model qwen-small-50[\w-]+ not ready \(0\/0 replicas\)$/);
     const objects = await k8s.storedObjects(run);
     expect(objects).toEqual(golden("kubeai-text", objects));
     const model = objects.find((o) => o.kind === "Model") as unknown as { spec: Record<string, unknown> };
@@ -82,9 +82,10 @@ describe("KubeAI runs", () => {
 
     const stopped = await k8s.stop(running);
     expect(stopped.status.state).toBe("STOPPED");
-    expect(await runObjects(k8s.client, k8s.namespace, run.id)).toEqual(
-      [`ConfigMap/${runIdentity(run).names.root}`, `Secret/${runIdentity(run).names.secret}`].sort(),
-    );
+    // the Model is gone; the root stays (no Secret: the test environment has no HF_TOKEN)
+    expect(await runObjects(k8s.client, k8s.namespace, run.id)).toEqual([
+      `ConfigMap/${runIdentity(run).names.root}`,
+    ]);
     const resumed = await k8s.resume(stopped);
     expect(resumed.status.state).toBe("PENDING");
     await k8s.executor.delete(resumed);

@@ -44,6 +44,32 @@ export function clusterSuite(prefix: string, profiles: Profiles = {}): ClusterSu
   beforeAll(async () => {
     suite.client = testClient();
     suite.namespace = await createNamespace(suite.client, prefix);
+    // pvc:// model paths in the tests name these claims; bound volumes let the scheduler place pods.
+    for (const claim of ["models", "m"]) {
+      await suite.client.apply({
+        apiVersion: "v1",
+        kind: "PersistentVolume",
+        metadata: { name: `${suite.namespace}-${claim}` },
+        spec: {
+          capacity: { storage: "1Gi" },
+          accessModes: ["ReadOnlyMany"],
+          hostPath: { path: `/tmp/${claim}` },
+          storageClassName: "",
+          claimRef: { namespace: suite.namespace, name: claim },
+        },
+      });
+      await suite.client.apply({
+        apiVersion: "v1",
+        kind: "PersistentVolumeClaim",
+        metadata: { name: claim, namespace: suite.namespace },
+        spec: {
+          accessModes: ["ReadOnlyMany"],
+          resources: { requests: { storage: "1Gi" } },
+          storageClassName: "",
+          volumeName: `${suite.namespace}-${claim}`,
+        },
+      });
+    }
     suite.executor = new KubernetesExecutor({
       kubeconfig: testKubeconfig(),
       settings: { namespace: suite.namespace, images: DEFAULT_IMAGES, profiles },

@@ -75,7 +75,7 @@ describe("invoke from outside the cluster", () => {
       outputs: { name: string; shape: number[] }[];
     };
     expect(body.model_name).toBe("iris");
-    expect(body.outputs[0]?.shape).toEqual([3]);
+    expect(body.outputs[0]?.shape).toEqual([3, 1]);
 
     // An explicit URL under the service URL goes through the same tunnel.
     const ready = await k8s.executor.invoke(run, {

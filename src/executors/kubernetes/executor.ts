@@ -261,7 +261,8 @@ export class KubernetesExecutor implements Executor {
         }
         throw e;
       }
-      for (const object of objects) await this.client.delete(object);
+      // Items of a list carry no apiVersion/kind of their own.
+      for (const object of objects) await this.client.delete({ apiVersion, kind, metadata: object.metadata });
     }
   }
 
