@@ -1,6 +1,6 @@
 import quantile from "@stdlib/stats-base-dists-normal-quantile";
 import { toMatrix } from "../common/convert.js";
-import { matrix, matrixToArray, UnsupportedEstimatorError } from "../common/index.js";
+import { InvalidInputError, matrix, matrixToArray, UnsupportedEstimatorError } from "../common/index.js";
 import { memberEstimator } from "../common/meta.js";
 import { interp } from "./interp.js";
 import { registerTransformer } from "./transformer.js";
@@ -77,6 +77,11 @@ registerTransformer("PowerTransformer", (s) => {
   return {
     allowNaN: true,
     transform: (X) => {
+      if (method === "box-cox" && X.data.some((x) => x <= 0)) {
+        throw new InvalidInputError(
+          "The Box-Cox transformation can only be applied to strictly positive data",
+        );
+      }
       const out = matrix(X.rows, X.cols);
       for (let i = 0; i < X.data.length; i++) out.data[i] = f(X.data[i], lambdas[i % X.cols]);
       if (scaler === undefined) return out;
