@@ -10,7 +10,7 @@ describeFidelity("preprocessing");
 
 const load = (name: string) => loadEstimator(readFileSync(join(FIXTURES, "1.9.1/preprocessing", name)));
 
-function table(columns: Record<string, unknown[]>): Table {
+function table(columns: Record<string, Float64Array | unknown[]>): Table {
   const names = Object.keys(columns);
   return {
     kind: "table",
