@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# The one test command (README, .ci/run): lint, typecheck, build, then every test suite.
+# The one test command (README, .ci/run): lint, typecheck, build, install the test peers (MinIO, the
+# tritonclient venv, a real Kubernetes control plane; each built or installed once, then cached), then
+# every test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run --silent lint
 npm run --silent typecheck
 npm run --silent build
+bash scripts/setup-minio.sh
+bash scripts/setup-python-clients.sh
+bash scripts/k8s/down.sh >/dev/null 2>&1 || true # clears state left by a killed run
+bash scripts/k8s/up.sh
+trap 'bash scripts/k8s/down.sh >/dev/null 2>&1 || true' EXIT
 npx vitest run

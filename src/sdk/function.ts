@@ -130,13 +130,45 @@ export class ServeFunction<K extends FunctionKind = FunctionKind> {
     return { options, merged: merged! };
   }
 
-  async run(args: RunArguments): Promise<Run> {
-    const { action, ...fields } = args;
+  private checkAction(action: string): void {
     if (action !== "serve") {
       throw new SpecError(`${this.kind} run`, [
         { path: "action", message: "unknown action", given: action, allowed: '"serve"' },
       ]);
     }
+  }
+
+  private newRunEntity(id: string, spec: RunSpec, state: "CREATED" | "BUILT"): RunEntity {
+    const runKind = runKindOf(this.kind);
+    return {
+      kind: runKind,
+      metadata: {
+        ...newMetadata(this.project, id, {}),
+        relationships: [{ type: "run_of", dest: this.key }],
+      },
+      spec,
+      status: { state, metrics: {} },
+      key: runKey(this.project, runKind, id),
+      project: this.project,
+      id,
+      name: id,
+    };
+  }
+
+  /**
+   * The run that `run(args)` would create, validated and merged (function < task < run) but neither stored
+   * nor started: what `modelserve run --dry-run` renders.
+   */
+  async plan(args: RunArguments): Promise<RunEntity> {
+    const { action, ...fields } = args;
+    this.checkAction(action);
+    const { merged } = this.buildRunSpec((await this.getTask()) ?? this.buildTask({}), fields);
+    return this.newRunEntity(newId(), merged, "BUILT");
+  }
+
+  async run(args: RunArguments): Promise<Run> {
+    const { action, ...fields } = args;
+    this.checkAction(action);
     const existing = await this.getTask();
     // validated before anything is stored
     let { options, merged } = this.buildRunSpec(existing ?? this.buildTask({}), fields);
@@ -151,22 +183,7 @@ export class ServeFunction<K extends FunctionKind = FunctionKind> {
       }
     }
     const id = newId();
-    const runKind = runKindOf(this.kind);
-
-    const created: RunEntity = {
-      kind: runKind,
-      metadata: {
-        ...newMetadata(this.project, id, {}),
-        relationships: [{ type: "run_of", dest: this.key }],
-      },
-      spec: options as RunSpec,
-      status: { state: "CREATED", metrics: {} },
-      key: runKey(this.project, runKind, id),
-      project: this.project,
-      id,
-      name: id,
-    };
-    await this.ctx.store.create("run", created);
+    await this.ctx.store.create("run", this.newRunEntity(id, options as RunSpec, "CREATED"));
     const executorName = executorNameFor(merged);
     const executor = await resolveExecutor(executorName);
     const message =

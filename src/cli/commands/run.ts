@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import { type Command, Option } from "commander";
-import { FUNCTION_KINDS, type FunctionKind } from "../../sdk/types.js";
+import { resolveModelPath } from "../../sdk/api.js";
+import { FUNCTION_KINDS, type FunctionKind, type RunEntity } from "../../sdk/types.js";
 import { openProject } from "../options.js";
 import { type OutputOptions, output } from "../output.js";
 import { spinner } from "../progress.js";
@@ -14,6 +15,8 @@ interface RunCliOptions extends OutputOptions {
   local?: boolean;
   wait: boolean;
   timeout: string;
+  dryRun?: boolean;
+  output?: "yaml" | "json";
 }
 
 /** `modelserve run`: create (or version) a function and serve it, waiting until it answers. */
@@ -32,6 +35,15 @@ export function register(program: Command): void {
     .option("--no-wait", "return once the run is started instead of waiting until it serves")
     .option("--timeout <seconds>", "how long to wait for the service", "300")
     .option("--json", "print the run as JSON")
+    .option(
+      "--dry-run",
+      "print the Kubernetes objects the run would create, without running or applying anything",
+    )
+    .addOption(
+      new Option("-o, --output <format>", "format of --dry-run output")
+        .choices(["yaml", "json"])
+        .default("yaml"),
+    )
     .action(async (opts: RunCliOptions, command: Command) => {
       const project = await openProject(command, { create: true });
       const name = opts.name ?? nameFrom(opts.path ?? opts.url ?? opts.kind);
@@ -42,6 +54,13 @@ export function register(program: Command): void {
         ...(opts.url === undefined ? {} : { url: opts.url }),
         model_name: opts.modelName ?? name,
       });
+      if (opts.dryRun) {
+        await printManifests(
+          await fn.plan({ action: "serve", local_execution: false }),
+          opts.output ?? "yaml",
+        );
+        return;
+      }
       const run = await fn.run({ action: "serve", local_execution: opts.local === true });
       if (opts.wait) {
         const spin = spinner(`waiting for run ${run.id} to serve...`);
@@ -58,6 +77,17 @@ export function register(program: Command): void {
           : `run ${run.id} ${run.state}${run.status.message ? `: ${run.status.message}` : ""}\n`,
       );
     });
+}
+
+async function printManifests(run: RunEntity, format: "yaml" | "json"): Promise<void> {
+  // imported here so that other commands never load the Kubernetes client
+  const { manifestsToYaml, renderManifests } = await import("../../executors/kubernetes/manifests.js");
+  const path = run.spec.path;
+  const modelLocation = path?.startsWith("store://") ? await resolveModelPath(path) : undefined;
+  const objects = renderManifests(run, { modelLocation });
+  process.stdout.write(
+    format === "json" ? `${JSON.stringify(objects, null, 2)}\n` : manifestsToYaml(objects),
+  );
 }
 
 function nameFrom(location: string): string {

@@ -43,7 +43,7 @@ export function liveness(id: ProcessIdentity): Liveness {
   if (id.bootId && boot && id.bootId !== boot) return "rebooted";
   try {
     process.kill(id.pid, 0);
-  } catch (e) {
+  } catch {
     // EPERM: it exists but belongs to someone else, so it is not ours.
     return "gone";
   }
