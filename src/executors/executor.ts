@@ -50,6 +50,8 @@ export interface InvokeRequest {
   body?: string | Uint8Array | FormData;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** give up after this long (an AbortSignal.timeout combined with `signal`); default: no limit */
+  timeoutMs?: number;
 }
 
 /**
@@ -64,7 +66,13 @@ export function sendInvokeRequest(url: string, request: InvokeRequest): Promise<
     headers["content-type"] ??= "application/json";
   }
   const method = request.method ?? (body === undefined ? "GET" : "POST");
-  return fetch(url, { method, headers, body, signal: request.signal });
+  const signals = [
+    request.signal,
+    request.timeoutMs === undefined ? undefined : AbortSignal.timeout(request.timeoutMs),
+  ];
+  const present = signals.filter((x): x is AbortSignal => x !== undefined);
+  const signal = present.length > 1 ? AbortSignal.any(present) : present[0];
+  return fetch(url, { method, headers, body, signal });
 }
 
 export interface ExecutorContext {

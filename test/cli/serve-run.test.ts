@@ -115,3 +115,55 @@ describe("modelserve run --dry-run", () => {
     SLOW,
   );
 });
+
+describe("modelserve run --local, invoke, runs stop|delete", () => {
+  it(
+    "drives a local run through its lifecycle from the command line",
+    async () => {
+      const started = await finish(
+        start([
+          "run",
+          "--kind",
+          "sklearnserve",
+          "--path",
+          "examples/iris/model.pkl",
+          "--name",
+          "iris-cli",
+          "--local",
+          "--json",
+        ]),
+      );
+      expect(started.stderr).toBe("");
+      expect(started.code).toBe(0);
+      const run = JSON.parse(started.stdout) as {
+        id: string;
+        status: { state: string; service: { url: string } };
+      };
+      expect(run.status.state).toBe("RUNNING");
+      expect(run.status.service.url).toMatch(/^127\.0\.0\.1:\d+$/);
+
+      const request = JSON.stringify({
+        inputs: [{ name: "input-0", shape: [1, 4], datatype: "FP64", data: [6.3, 3.3, 6.0, 2.5] }],
+      });
+      const invoked = await finish(start(["invoke", run.id, "--json", request]));
+      expect(invoked.code).toBe(0);
+      expect((JSON.parse(invoked.stdout) as { outputs: { data: unknown[] }[] }).outputs[0].data).toEqual([
+        "virginica",
+      ]);
+
+      const badJson = await finish(start(["invoke", run.id, "--json", "{not json"]));
+      expect(badJson.code).toBe(2);
+      expect(badJson.stderr).toMatch(/not valid JSON/);
+
+      expect((await finish(start(["runs", "stop", run.id]))).code).toBe(0);
+      const twice = await finish(start(["runs", "stop", run.id]));
+      expect(twice.code).toBe(1);
+      expect(twice.stderr).toMatch(/STOPPED/);
+      const beforeReady = await finish(start(["invoke", run.id, "--json", request]));
+      expect(beforeReady.code).toBe(1);
+      expect(beforeReady.stderr).toMatch(/no service/);
+      expect((await finish(start(["runs", "delete", run.id]))).code).toBe(0);
+    },
+    SLOW,
+  );
+});

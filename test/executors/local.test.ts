@@ -52,6 +52,7 @@ describe("local execution", () => {
   it("serves, invokes, stops and resumes a scikit-learn model", async () => {
     const run = await serve("./model.pkl");
     expect(run.state).toBe("PENDING");
+    await expect(run.invoke({ json: v2Request(ROWS) })).rejects.toThrow(/no service yet \(state PENDING\)/);
     await run.wait({ timeoutMs: 60_000, intervalMs: 100 });
     expect(run.state).toBe("RUNNING");
     const service = run.status.service!;
@@ -65,7 +66,7 @@ describe("local execution", () => {
       "BUILT",
     ]);
 
-    const res = await run.invoke({ json: v2Request(ROWS) });
+    const res = await run.invoke({ json: v2Request(ROWS), timeoutMs: 30_000 });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { model_name: string; outputs: { name: string; data: unknown[] }[] };
     expect(body.model_name).toBe("iris");

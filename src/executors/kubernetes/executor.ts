@@ -1,6 +1,13 @@
 import { CoreV1Api } from "@kubernetes/client-node";
 import type { RunEntity } from "../../sdk/types.js";
-import type { Executor, ExecutorContext, InvokeRequest, LogEntry, StatusUpdate } from "../executor.js";
+import {
+  type Executor,
+  type ExecutorContext,
+  type InvokeRequest,
+  type LogEntry,
+  type StatusUpdate,
+  sendInvokeRequest,
+} from "../executor.js";
 import { KubeClient, loadKubeConfig } from "./client.js";
 import { KubernetesError, KubernetesSpecError } from "./errors.js";
 import { LABELS, type RunIdentity, runIdentity } from "./identity.js";
@@ -350,14 +357,7 @@ export class KubernetesExecutor implements Executor {
       const model = request.model_name ?? run.spec.model_name ?? "model";
       url = `http://${base}/v2/models/${encodeURIComponent(model)}/infer`;
     }
-    const headers: Record<string, string> = { ...(request.headers ?? {}) };
-    let body: string | Uint8Array | FormData | undefined = request.body;
-    if (request.json !== undefined) {
-      body = JSON.stringify(request.json);
-      headers["content-type"] ??= "application/json";
-    }
-    const method = request.method ?? (body === undefined ? "GET" : "POST");
-    return fetch(url, { method, headers, body, signal: request.signal });
+    return sendInvokeRequest(url, request);
   }
 }
 
