@@ -120,6 +120,23 @@ describe("local execution", () => {
     expect(run.status.message).toMatch(/killed by SIGKILL/);
   });
 
+  it("marks a run whose server was seen before a machine restart as ERROR saying so", async () => {
+    const run = await serve("./model.pkl", "rebooted");
+    await run.wait({ timeoutMs: 60_000, intervalMs: 100 });
+    const { readFileSync, writeFileSync } = await import("node:fs");
+    const file = join(home, "runs", run.id, "processes.json");
+    const processes = JSON.parse(readFileSync(file, "utf8"));
+    // as if the pids had been recorded during another boot of the machine
+    writeFileSync(
+      file,
+      JSON.stringify({ ...processes, server: { ...processes.server, bootId: "another-boot" } }),
+    );
+    await run.refresh();
+    expect(run.state).toBe("ERROR");
+    expect(run.status.message).toMatch(/machine restarted/);
+    process.kill(processes.supervisor.pid, "SIGTERM");
+  });
+
   it("reports a taken port as ERROR saying so", async () => {
     const blocker = createServer();
     await new Promise<void>((ok) => blocker.listen(0, "127.0.0.1", ok));
