@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerHandle } from "../../src/server/index.js";
-import { requireClientsVenv, runClient, startNoopServer } from "./tritonclient-harness.js";
+import { ALL_DATATYPES, requireClientsVenv, runClient, startNoopServer } from "./tritonclient-harness.js";
 
 /** tritonclient's gRPC client (PyPI, raw contents) against our gRPC server; clients/triton_grpc.py asserts in Python too. */
 

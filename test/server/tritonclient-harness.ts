@@ -53,3 +53,20 @@ export function runClient<T>(script: string, args: string[]): Promise<T> {
     );
   });
 }
+
+/** The 13 V2 datatypes, sorted as the client scripts report them. */
+export const ALL_DATATYPES = [
+  "BOOL",
+  "BYTES",
+  "FP16",
+  "FP32",
+  "FP64",
+  "INT16",
+  "INT32",
+  "INT64",
+  "INT8",
+  "UINT16",
+  "UINT32",
+  "UINT64",
+  "UINT8",
+];

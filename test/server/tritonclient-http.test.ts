@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerHandle } from "../../src/server/index.js";
-import { requireClientsVenv, runClient, startNoopServer } from "./tritonclient-harness.js";
+import { ALL_DATATYPES, requireClientsVenv, runClient, startNoopServer } from "./tritonclient-harness.js";
 
 /**
  * tritonclient's HTTP client (PyPI) against our REST server: JSON tensors, Triton's binary tensor
@@ -25,21 +25,7 @@ interface Summary {
   errors: string[];
 }
 
-const ALL = [
-  "BOOL",
-  "BYTES",
-  "FP16",
-  "FP32",
-  "FP64",
-  "INT16",
-  "INT32",
-  "INT64",
-  "INT8",
-  "UINT16",
-  "UINT32",
-  "UINT64",
-  "UINT8",
-];
+const ALL = ALL_DATATYPES;
 
 describe("tritonclient HTTP client", () => {
   it("talks to our server: health, metadata, every datatype as JSON and binary, errors, repository", async () => {
