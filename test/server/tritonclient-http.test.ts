@@ -25,17 +25,15 @@ interface Summary {
   errors: string[];
 }
 
-const ALL = ALL_DATATYPES;
-
 describe("tritonclient HTTP client", () => {
   it("talks to our server: health, metadata, every datatype as JSON and binary, errors, repository", async () => {
     const summary = await runClient<Summary>("triton_http.py", [`127.0.0.1:${server.http.port}`]);
     expect(summary.server.name).toBe("modelserve");
     expect(summary.checked).toEqual({
-      json: ALL,
-      binary: ALL,
-      "json-in-binary-out": ALL,
-      "binary-in-json-out": ALL,
+      json: ALL_DATATYPES,
+      binary: ALL_DATATYPES,
+      "json-in-binary-out": ALL_DATATYPES,
+      "binary-in-json-out": ALL_DATATYPES,
     });
     expect(summary.sum).toEqual([6, 15.5]);
     expect(summary.errors).toEqual([

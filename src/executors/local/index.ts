@@ -247,7 +247,6 @@ async function readOptional(path: string): Promise<string | undefined> {
 }
 
 async function readJson<T>(path: string): Promise<T | undefined> {
-  if (!existsSync(path)) return undefined;
   const text = await readOptional(path);
   try {
     return text ? (JSON.parse(text) as T) : undefined;

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { ProcessIdentity } from "./process-identity.js";
 
 /**
  * Where a local run keeps its files: `$MODELSERVE_HOME/runs/<run id>/`. The folder is the run's only link
@@ -42,8 +43,8 @@ export interface LaunchFile {
 }
 
 export interface ProcessesFile {
-  supervisor: import("./process-identity.js").ProcessIdentity;
-  server: import("./process-identity.js").ProcessIdentity;
+  supervisor: ProcessIdentity;
+  server: ProcessIdentity;
 }
 
 export interface ReadyFile {

@@ -3,6 +3,7 @@
 Every V2 datatype, with edge values (extremes, 64-bit values beyond 2^53, non-UTF-8 bytes)."""
 
 import numpy as np
+from tritonclient.utils import InferenceServerException
 
 ECHO_CASES = {
     "BOOL": np.array([[True, False], [False, True]], dtype=np.bool_),
@@ -48,3 +49,14 @@ def check_equal(datatype, sent, got):
 
 SUM_INPUT = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.5]], dtype=np.float32)
 SUM_EXPECTED = np.array([[6.0], [15.5]], dtype=np.float64)
+
+
+def expect_error(fn, status, fragment):
+    """Calls fn, which must fail with this status (an HTTP code or a gRPC status name) and message fragment."""
+    try:
+        fn()
+    except InferenceServerException as e:
+        assert e.status() == status, f"status {e.status()} != {status}: {e.message()}"
+        assert fragment in e.message(), f"{fragment!r} not in {e.message()!r}"
+        return e.message()
+    raise AssertionError(f"expected an error with status {status}")

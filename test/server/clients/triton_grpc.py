@@ -7,18 +7,7 @@ import sys
 
 import numpy as np
 import tritonclient.grpc as grpcclient
-from cases import ECHO_CASES, SUM_EXPECTED, SUM_INPUT, check_equal
-from tritonclient.utils import InferenceServerException
-
-
-def expect_error(fn, status, fragment):
-    try:
-        fn()
-    except InferenceServerException as e:
-        assert e.status() == status, f"status {e.status()} != {status}: {e.message()}"
-        assert fragment in e.message(), f"{fragment!r} not in {e.message()!r}"
-        return e.message()
-    raise AssertionError(f"expected {status}")
+from cases import ECHO_CASES, SUM_EXPECTED, SUM_INPUT, check_equal, expect_error
 
 
 def main(url):

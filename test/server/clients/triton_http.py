@@ -8,18 +8,7 @@ import sys
 
 import numpy as np
 import tritonclient.http as httpclient
-from cases import ECHO_CASES, JSON_BIG_INTEGERS, JSON_CASES, SUM_EXPECTED, SUM_INPUT, check_equal
-from tritonclient.utils import InferenceServerException
-
-
-def expect_error(fn, status, fragment):
-    try:
-        fn()
-    except InferenceServerException as e:
-        assert e.status() == status, f"status {e.status()} != {status}: {e.message()}"
-        assert fragment in e.message(), f"{fragment!r} not in {e.message()!r}"
-        return e.message()
-    raise AssertionError(f"expected HTTP {status}")
+from cases import ECHO_CASES, JSON_BIG_INTEGERS, JSON_CASES, SUM_EXPECTED, SUM_INPUT, check_equal, expect_error
 
 
 def echo(client, array, datatype, binary_in, binary_out):
