@@ -46,7 +46,7 @@ describe.each([
     // Applying the same run again changes nothing (server-side apply is idempotent).
     const before = await k8s.client.read("apps/v1", "Deployment", k8s.namespace, id.names.deployment);
     const again = await k8s.start(run);
-    expect(again.status.state).toBe("RUNNING");
+    expect(again.status).toMatchObject({ state: "RUNNING" });
     const after = await k8s.client.read("apps/v1", "Deployment", k8s.namespace, id.names.deployment);
     expect(after?.metadata.resourceVersion).toBe(before?.metadata.resourceVersion);
   }, 120_000);
