@@ -44,11 +44,9 @@ describe("tritonclient HTTP client", () => {
   });
 });
 
-describe("tritonclient HTTP client, known gap", () => {
-  // The REST codec parses JSON numbers as doubles, so UINT64/INT64 values beyond 2^53 sent as JSON
-  // numbers (as tritonclient writes them) are rounded and refused. Expected to fail until the REST
-  // transport parses 64-bit integers losslessly; then make this a plain `it`.
-  it.fails("round-trips 64-bit integers beyond 2^53 sent as JSON numbers", async () => {
+describe("tritonclient HTTP client, 64-bit integers", () => {
+  // tritonclient writes UINT64/INT64 values beyond 2^53 as JSON numbers; they must come back exact
+  it("round-trips 64-bit integers beyond 2^53 sent as JSON numbers", async () => {
     const summary = await runClient<{ checked: string[] }>("triton_http.py", [
       `127.0.0.1:${server.http.port}`,
       "big-integers",

@@ -1,13 +1,14 @@
+import { parse as parseLossless } from "lossless-json";
 import { BadRequestError } from "../errors.js";
 import type { InferenceRequest, Parameters, Tensor } from "../protocol/tensor.js";
 import { tensorDataFromBytes } from "./binary.js";
 import { DATATYPE_NAMES, isDatatype } from "./datatypes.js";
-import { tensorDataFromValues } from "./tensor-data.js";
+import { InexactIntegerError, tensorDataFromValues } from "./tensor-data.js";
 
 /**
- * The REST inference request (already JSON-parsed) → InferenceRequest. With Triton's binary extension,
- * `binary` holds the bytes after the JSON header and inputs carrying `binary_data_size` take their
- * contents from it, in input order.
+ * The REST inference request (JSON bytes, or already parsed) → InferenceRequest. With Triton's binary
+ * extension, `binary` holds the bytes after the JSON header and inputs carrying `binary_data_size` take
+ * their contents from it, in input order.
  */
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -20,6 +21,11 @@ function parametersOf(value: unknown, where: string): Parameters | undefined {
   return value;
 }
 
+/** A client's value in an error message (JSON.stringify refuses the bigints of a lossless parse). */
+function show(value: unknown): string {
+  return typeof value === "bigint" ? String(value) : (JSON.stringify(value) ?? String(value));
+}
+
 function shapeOf(value: unknown, where: string): number[] {
   if (!Array.isArray(value)) {
     throw new BadRequestError(`${where}: 'shape' must be an array of non-negative integers`);
@@ -28,7 +34,7 @@ function shapeOf(value: unknown, where: string): number[] {
     const d = value[i];
     if (typeof d !== "number" || !Number.isSafeInteger(d) || d < 0) {
       throw new BadRequestError(
-        `${where}: shape dimension ${i} is ${JSON.stringify(d) ?? String(d)}, expected a non-negative integer`,
+        `${where}: shape dimension ${i} is ${show(d)}, expected a non-negative integer`,
       );
     }
   }
@@ -70,7 +76,7 @@ function decodeInput(raw: unknown, index: number, binary: BinaryCursor | undefin
   const datatype = raw.datatype;
   if (!isDatatype(datatype)) {
     throw new BadRequestError(
-      `${where}: unknown datatype ${JSON.stringify(datatype) ?? String(datatype)}, expected one of ${DATATYPE_NAMES.join(", ")}`,
+      `${where}: unknown datatype ${show(datatype)}, expected one of ${DATATYPE_NAMES.join(", ")}`,
     );
   }
   const shape = shapeOf(raw.shape, where);
@@ -142,4 +148,44 @@ export function decodeInferenceRequest(body: unknown, binary?: Uint8Array): Infe
   const outputs = decodeOutputs(body.outputs);
   if (outputs !== undefined) request.outputs = outputs;
   return request;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new BadRequestError(`the request body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Integers beyond 2^53 as bigints, exactly as written; every other number as JSON.parse reads it. */
+function exactNumber(token: string): number | bigint {
+  const n = Number(token);
+  if (Number.isSafeInteger(n) || !Number.isInteger(n)) return n;
+  return /^-?\d+$/.test(token) ? BigInt(token) : BigInt(n);
+}
+
+/**
+ * Decodes a JSON inference request from its bytes. JSON.parse reads every number as a double, which
+ * rounds 64-bit integers beyond 2^53; rather than pay for a lossless parser on every request, the body is
+ * parsed again losslessly only when an INT64/UINT64 input met such a double.
+ */
+export function decodeJsonInferenceRequest(json: Uint8Array, binary?: Uint8Array): InferenceRequest {
+  if (json.byteLength === 0) {
+    throw new BadRequestError("the request body is empty; expected a JSON inference request");
+  }
+  const text = Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString("utf8");
+  try {
+    return decodeInferenceRequest(parseJson(text), binary);
+  } catch (e) {
+    if (!(e instanceof InexactIntegerError)) throw e;
+  }
+  let exact: unknown;
+  try {
+    exact = parseLossless(text, null, exactNumber);
+  } catch (e) {
+    // JSON.parse took it, but the lossless parser is stricter (it refuses duplicate keys)
+    throw new BadRequestError(`the request body is not valid JSON: ${(e as Error).message}`);
+  }
+  return decodeInferenceRequest(exact, binary);
 }

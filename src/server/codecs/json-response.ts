@@ -1,3 +1,4 @@
+import { stringify as stringifyLossless } from "lossless-json";
 import type { InferenceRequest, InferenceResponse, Parameters, Tensor } from "../protocol/tensor.js";
 import { tensorToBytes } from "./binary.js";
 
@@ -14,6 +15,15 @@ export interface EncodedResponse {
   json: string;
   /** raw tensor bytes to append after the JSON, in output order */
   binary: Uint8Array[];
+}
+
+/** JSON of parameters, which hold bigints when the request needed a lossless parse. */
+function parametersToJson(parameters: Parameters): string {
+  try {
+    return JSON.stringify(parameters);
+  } catch {
+    return stringifyLossless(parameters) ?? "{}";
+  }
 }
 
 function numbersToJson(data: ArrayLike<number>): string {
@@ -96,7 +106,7 @@ function outputToJson(tensor: Tensor, binary: Uint8Array[], asBinary: boolean): 
     data = `,"data":${encoded.data}`;
     if (encoded.parameters !== undefined) parameters = encoded.parameters;
   }
-  const params = parameters === undefined ? "" : `,"parameters":${JSON.stringify(parameters)}`;
+  const params = parameters === undefined ? "" : `,"parameters":${parametersToJson(parameters)}`;
   return `{"name":${JSON.stringify(tensor.name)},"datatype":"${tensor.datatype}","shape":[${tensor.shape.join(",")}]${params}${data}}`;
 }
 
@@ -113,7 +123,7 @@ export function encodeInferenceResponse(
   if (response.model_version !== undefined)
     json += `,"model_version":${JSON.stringify(response.model_version)}`;
   if (response.id !== undefined) json += `,"id":${JSON.stringify(response.id)}`;
-  if (response.parameters !== undefined) json += `,"parameters":${JSON.stringify(response.parameters)}`;
+  if (response.parameters !== undefined) json += `,"parameters":${parametersToJson(response.parameters)}`;
   json += ',"outputs":[';
   const outputs = response.outputs;
   for (let i = 0; i < outputs.length; i++) {

@@ -30,11 +30,29 @@ function expectedInteger(datatype: Datatype): string {
   return `an integer in [${info.min}, ${info.max}]`;
 }
 
-function toBigInt(value: unknown): bigint | undefined {
-  if (typeof value === "number") return Number.isInteger(value) ? BigInt(value) : undefined;
-  // 64-bit values beyond 2^53 survive JSON only as strings
-  if (typeof value === "string" && /^-?\d{1,20}$/.test(value)) return BigInt(value);
-  return undefined;
+/**
+ * A 64-bit integer element that arrived as a double beyond 2^53, where doubles skip integers: the value
+ * the client wrote may be lost. The JSON codec catches it and parses the body again, losslessly; anyone
+ * else who passes such a double gets a 400.
+ */
+export class InexactIntegerError extends BadRequestError {}
+
+function toBigInt(value: unknown, where: string, datatype: Datatype, index: number): bigint | undefined {
+  switch (typeof value) {
+    case "bigint":
+      return value;
+    case "number":
+      if (Number.isSafeInteger(value)) return BigInt(value);
+      if (!Number.isInteger(value)) return undefined;
+      throw new InexactIntegerError(
+        `${where} (${datatype}): element ${index} is ${value} as a double, which cannot hold every integer beyond 2^53; send it as an exact integer`,
+      );
+    case "string":
+      // 64-bit values beyond 2^53 also come as decimal strings (gRPC's int64 fields, JSON writers without big integers)
+      return /^-?\d{1,20}$/.test(value) ? BigInt(value) : undefined;
+    default:
+      return undefined;
+  }
 }
 
 function fillSmallIntegers(
@@ -65,7 +83,7 @@ function fillBigIntegers(
   const min = info.min as bigint;
   const max = info.max as bigint;
   for (let i = 0; i < values.length; i++) {
-    const v = toBigInt(values[i]);
+    const v = toBigInt(values[i], where, datatype, i);
     if (v === undefined || v < min || v > max) {
       bad(where, datatype, i, values[i], `${expectedInteger(datatype)} (a number, or a string beyond 2^53)`);
     }
@@ -82,7 +100,7 @@ function fillFloats(
   const limit = datatype === "FP64" ? Number.MAX_VALUE : datatype === "FP32" ? FP32_MAX : HALF_MAX;
   const half = datatype === "FP16";
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
+    const v = typeof values[i] === "bigint" ? Number(values[i]) : values[i];
     if (typeof v === "number") {
       if (v > limit || v < -limit) bad(where, datatype, i, v, `a number within ±${limit}`);
       out[i] = half ? roundToHalf(v) : v;

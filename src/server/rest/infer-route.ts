@@ -1,6 +1,6 @@
 import { tensorDataFromBytes } from "../codecs/binary.js";
 import { DATATYPES, elementCount } from "../codecs/datatypes.js";
-import { decodeInferenceRequest } from "../codecs/json-request.js";
+import { decodeJsonInferenceRequest } from "../codecs/json-request.js";
 import { encodeInferenceResponse } from "../codecs/json-response.js";
 import type { DataPlane } from "../dataplane.js";
 import { BadRequestError } from "../errors.js";
@@ -19,17 +19,6 @@ export interface ModelParams {
 
 export const HEADER_LENGTH = "inference-header-content-length";
 export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
-
-function parseJson(bytes: Buffer | undefined): unknown {
-  if (bytes === undefined || bytes.length === 0) {
-    throw new BadRequestError("the request body is empty; expected a JSON inference request");
-  }
-  try {
-    return JSON.parse(bytes.toString("utf8"));
-  } catch (e) {
-    throw new BadRequestError(`the request body is not valid JSON: ${(e as Error).message}`);
-  }
-}
 
 function headerLength(value: string | string[] | undefined, bodyLength: number): number | undefined {
   if (value === undefined) return undefined;
@@ -96,13 +85,13 @@ export async function inferHttp(
   let inference: InferenceRequest;
   let allBinary = false;
   if (length === undefined) {
-    inference = decodeInferenceRequest(parseJson(body));
+    inference = decodeJsonInferenceRequest(body ?? Buffer.alloc(0));
   } else if (length === 0) {
     inference = rawBinaryRequest(dataplane, params, body ?? Buffer.alloc(0));
     allBinary = true;
   } else {
     const bytes = body!;
-    inference = decodeInferenceRequest(parseJson(bytes.subarray(0, length)), bytes.subarray(length));
+    inference = decodeJsonInferenceRequest(bytes.subarray(0, length), bytes.subarray(length));
   }
   const response = await dataplane.infer(params.model, params.version, inference);
   const encoded = encodeInferenceResponse(response, inference, allBinary);
