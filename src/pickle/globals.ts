@@ -98,6 +98,9 @@ function builtinGlobals(): Map<string, unknown> {
   add("collections.OrderedDict", { call: (a) => pairsToMap(a[0]), construct: () => new Map() });
   add("collections.defaultdict", { call: () => new Map(), construct: () => new Map() });
   add("functools.partial", { call: (a) => makePyObject("functools.partial", a) });
+  // scikit-learn >= 1.4 HistGradientBoosting keeps FunctionTransformer(partial(check_array, …)) for its
+  // numerical columns: a reference only, which FunctionTransformer models as the validation it performs.
+  add("sklearn.utils.validation.check_array", {});
   add("_codecs.encode", { call: (a) => bytesFrom(a, "_codecs.encode") });
   add("copyreg._reconstructor", {
     call: (args, ctx) => {

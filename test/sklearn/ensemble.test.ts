@@ -7,6 +7,7 @@ import { loadEstimator } from "../../src/sklearn/load.js";
 import { describeFidelity, FIXTURES } from "./harness.js";
 
 describeFidelity("ensemble");
+describeFidelity("ensemble_categorical");
 
 describe("IsolationForest path lengths", () => {
   it("matches scikit-learn's _average_path_length", () => {

@@ -20,7 +20,8 @@ export interface InputOptions {
 const PY_FLOAT =
   /^[+-]?(?:(?:\d(?:_?\d)*)?\.?\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*\.|nan|inf|infinity)$/i;
 
-function cell(v: unknown, where: () => string, estimator: string): number {
+/** A cell as numpy's float conversion reads it (numbers, numeric strings, bools; None is NaN), or a 400. */
+export function numericCell(v: unknown, where: () => string, estimator: string): number {
   if (typeof v === "number") return v;
   if (typeof v === "string" && PY_FLOAT.test(v.trim())) {
     const t = v.trim().replaceAll("_", "").toLowerCase();
@@ -49,7 +50,7 @@ function fromArray(X: NDArray, estimator: string): Matrix {
   const out = new Float64Array(rows * cols);
   const data = X.data;
   for (let i = 0; i < out.length; i++) {
-    out[i] = cell(data[i], () => `element [${Math.floor(i / cols)}, ${i % cols}]`, estimator);
+    out[i] = numericCell(data[i], () => `element [${Math.floor(i / cols)}, ${i % cols}]`, estimator);
   }
   return matrix(rows, cols, out);
 }
@@ -80,7 +81,7 @@ function fromTable(X: Table, opts: InputOptions): Matrix {
     }
     const vals = c.values;
     for (let i = 0; i < rows; i++) {
-      out[i * cols + j] = cell(vals[i], () => `column '${c.name}' row ${i}`, opts.estimator);
+      out[i * cols + j] = numericCell(vals[i], () => `column '${c.name}' row ${i}`, opts.estimator);
     }
   });
   return matrix(rows, cols, out);

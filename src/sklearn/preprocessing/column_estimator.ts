@@ -32,6 +32,15 @@ export function columnEstimator(
   state: State,
   transform: (cols: Columns) => NDArray,
 ): Estimator {
+  return inputEstimator(obj, state, (X, opts) => transform(inputColumns(X, opts)));
+}
+
+/** A transformer over the raw request input; `opts` says what inputColumns should check. */
+export function inputEstimator(
+  obj: PyObject,
+  state: State,
+  transform: (X: Input, opts: { estimator: string; nFeatures?: number; featureNames?: string[] }) => NDArray,
+): Estimator {
   const nFeaturesIn = state.has("n_features_in_") ? state.number("n_features_in_") : undefined;
   const featureNames = featureNamesIn(state);
   const owner = state.owner;
@@ -44,7 +53,7 @@ export function columnEstimator(
       if (method !== "transform") {
         throw new InvalidInputError(`${owner} has no method ${method}; it supports: transform`);
       }
-      return transform(inputColumns(X, { estimator: owner, nFeatures: nFeaturesIn, featureNames }));
+      return transform(X, { estimator: owner, nFeatures: nFeaturesIn, featureNames });
     },
   };
 }

@@ -1,9 +1,10 @@
-import type { NDArray } from "../../pickle/values.js";
+import type { NDArray, PyObject } from "../../pickle/values.js";
 import { columnsMatrix, inputColumns, OBJECT_DTYPE } from "../common/columns.js";
 import { FLOAT64, matrixToArray, State, UnsupportedEstimatorError } from "../common/index.js";
 import { hstack } from "../compose/hstack.js";
 import type { Input } from "../estimator.js";
-import { columnEstimator } from "./column_estimator.js";
+import { checkArrayTransform, isCheckArrayPartial } from "./check_array.js";
+import { columnEstimator, inputEstimator } from "./column_estimator.js";
 import { mapCells, registerFitted } from "./transformer.js";
 import { elementwise } from "./ufuncs.js";
 
@@ -30,6 +31,8 @@ registerFitted("FunctionTransformer", (obj) => {
     throw new UnsupportedEstimatorError("FunctionTransformer with kw_args is not supported");
   }
   const func = s.opt("func");
+  // validate=False: FunctionTransformer.transform hands X to check_array as it came
+  if (isCheckArrayPartial(func)) return inputEstimator(obj, s, checkArrayTransform(func as PyObject));
   if (func === undefined)
     return columnEstimator(obj, s, (cols) =>
       identityTransform({
