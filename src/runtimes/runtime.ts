@@ -1,3 +1,4 @@
+import type { PyfuncModel } from "../mlflow/pyfunc.js";
 import type {
   InferenceRequest,
   InferenceResponse,
@@ -44,6 +45,8 @@ export interface LoadedModel {
   metadata(): ModelMetadata;
   /** Must throw a ModelserveError(BAD_REQUEST) for inputs it cannot accept, anything else is a 500. */
   infer(request: InferenceRequest): Promise<InferenceResponse> | InferenceResponse;
+  /** an MLflow model's pyfunc, for MLflow's scoring protocol (`/invocations`); absent for other runtimes */
+  readonly pyfunc?: PyfuncModel;
   unload?(): Promise<void> | void;
 }
 
