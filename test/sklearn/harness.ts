@@ -122,8 +122,12 @@ export function decodeInput(inp: FixtureInput): Input {
   return decodeArray({ dtype: inp.dtype!, shape: inp.shape!, data: inp.data! });
 }
 
+const latin1 = new TextDecoder("latin1");
+
+/** A value of our output as the fixture writes it (bytes as latin-1 text, numpy bools as true/false). */
 function plain(v: unknown, kind: string): unknown {
   if (typeof v === "bigint") return Number(v);
+  if (v instanceof Uint8Array) return latin1.decode(v);
   if (kind === "b") return v === 1 || v === true;
   return v;
 }

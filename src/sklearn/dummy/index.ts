@@ -1,8 +1,11 @@
 import type { DType, NDArray, PyObject } from "../../pickle/values.js";
+import { castFloat64 } from "../common/dtype_param.js";
 import {
   argmax,
   ClassLabels,
+  FLOAT64,
   float64Array,
+  INT64,
   InvalidInputError,
   State,
   toFloat64,
@@ -47,16 +50,28 @@ function dummyEstimator(
 }
 
 /**
- * `np.tile([label], n)`: a string label gets a dtype just as wide as itself; a number keeps the dtype of
- * `classes_` (where it sits at `index`).
+ * `np.tile(label, n)`: a string label gets a dtype just as wide as itself; a label taken from an object
+ * `classes_` is a Python scalar, which numpy gives its default dtype; otherwise the dtype of `classes_`.
  */
 function tiledLabel(label: unknown, classes: ClassLabels, index: number, rows: number): NDArray {
+  const fill = (dtype: DType): NDArray => ({
+    dtype,
+    shape: [rows],
+    data: new Array<unknown>(rows).fill(label),
+  });
   if (typeof label === "string") {
-    const dtype: DType = { kind: "U", itemsize: 4 * label.length, byteorder: "<", str: `<U${label.length}` };
-    return { dtype, shape: [rows], data: new Array<unknown>(rows).fill(label) };
+    const n = [...label].length;
+    return fill({ kind: "U", itemsize: 4 * n, byteorder: "<", str: `<U${n}` });
   }
+  if (label instanceof Uint8Array)
+    return fill({ kind: "S", itemsize: label.length, byteorder: "|", str: `|S${label.length}` });
   if (index < 0)
     throw new UnsupportedEstimatorError(`DummyClassifier's constant ${String(label)} is not a class`);
+  if (classes.array.dtype.kind === "O") {
+    if (typeof label === "number" && Number.isInteger(label))
+      return castFloat64(new Float64Array(rows).fill(label), INT64, [rows]);
+    if (typeof label === "number") return castFloat64(new Float64Array(rows).fill(label), FLOAT64, [rows]);
+  }
   return classes.take(new Int32Array(rows).fill(index));
 }
 

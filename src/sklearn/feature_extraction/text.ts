@@ -1,8 +1,9 @@
-import type { NDArray, SparseMatrix } from "../../pickle/values.js";
+import type { DType, NDArray, SparseMatrix } from "../../pickle/values.js";
 import { singleColumn } from "../common/columns.js";
+import { castFloat64, dtypeParam } from "../common/dtype_param.js";
 import {
   EstimatorStateError,
-  float64Array,
+  FLOAT64,
   INT64,
   InvalidInputError,
   isNDArray,
@@ -40,15 +41,11 @@ function vocabulary(s: State): Map<string, number> {
   return out;
 }
 
-function outputIsInt(s: State): boolean {
-  const d = s.opt("dtype");
-  const name =
-    typeof d === "object" && d !== null && "global" in d
-      ? String((d as { global: string }).global)
-      : "numpy.int64";
-  if (/int64$|builtins\.int$/.test(name)) return true;
-  if (/float64$|builtins\.float$/.test(name)) return false;
-  throw new UnsupportedEstimatorError(`${s.owner}(dtype=${name}) is not supported: use int64 or float64`);
+/** The vectorizer's `dtype=` (float64 when a float output is needed and it names another kind). */
+function outputDType(s: State, fallback: DType, floatOnly: boolean): DType {
+  const dtype = dtypeParam(s.opt("dtype"), s.owner, fallback);
+  // scikit-learn warns and computes in float64 when tf-idf or a norm meets a non-float dtype
+  return floatOnly && dtype.kind !== "f" ? FLOAT64 : dtype;
 }
 
 /** CountVectorizer.transform: term counts over the fitted vocabulary (dense). */
@@ -74,13 +71,10 @@ function countVectorizer(s: State): (docs: string[]) => Matrix {
 registerFitted("CountVectorizer", (obj) => {
   const s = new State(obj);
   const counts = countVectorizer(s);
-  const asInt = outputIsInt(s);
+  const dtype = outputDType(s, INT64, false);
   return textEstimator(obj.cls, "CountVectorizer", (docs) => {
     const m = counts(docs);
-    if (!asInt) return matrixToArray(m);
-    const data = new BigInt64Array(m.data.length);
-    for (let i = 0; i < data.length; i++) data[i] = BigInt(m.data[i]);
-    return { dtype: INT64, shape: [m.rows, m.cols], data };
+    return castFloat64(m.data, dtype, [m.rows, m.cols]);
   });
 });
 
@@ -88,9 +82,11 @@ registerFitted("TfidfVectorizer", (obj) => {
   const s = new State(obj);
   const counts = countVectorizer(s);
   const tfidf = memberEstimator(s.get("_tfidf"), "TfidfVectorizer._tfidf");
-  return textEstimator(obj.cls, "TfidfVectorizer", (docs) =>
-    tfidf.call("transform", matrixToArray(counts(docs))),
-  );
+  const dtype = outputDType(s, FLOAT64, true);
+  return textEstimator(obj.cls, "TfidfVectorizer", (docs) => {
+    const weighted = tfidf.call("transform", matrixToArray(counts(docs)));
+    return castFloat64(weighted.data as Float64Array, dtype, weighted.shape);
+  });
 });
 
 function isSparse(v: unknown): v is SparseMatrix {
@@ -161,6 +157,7 @@ registerClass("HashingVectorizer", (obj) => {
   if (norm !== undefined && norm !== "l1" && norm !== "l2") {
     throw new UnsupportedEstimatorError(`HashingVectorizer(norm=${JSON.stringify(norm)}) is not supported`);
   }
+  const dtype = outputDType(s, FLOAT64, norm !== undefined);
   const utf8 = new TextEncoder();
   return textEstimator(obj.cls, "HashingVectorizer", (docs) => {
     const out = new Float64Array(docs.length * n);
@@ -177,6 +174,6 @@ registerClass("HashingVectorizer", (obj) => {
     if (binary) for (let k = 0; k < out.length; k++) if (touched[k]) out[k] = 1;
     const m = { rows: docs.length, cols: n, data: out };
     const res = norm === undefined ? m : normalizeRows(m, norm as string);
-    return float64Array(res.data, [res.rows, res.cols]);
+    return castFloat64(res.data, dtype, [res.rows, res.cols]);
   });
 });

@@ -1,13 +1,6 @@
 import type { NDArray, PyObject } from "../../pickle/values.js";
 import { type Columns, inputColumns } from "../common/columns.js";
-import {
-  FLOAT32,
-  FLOAT64,
-  featureNamesIn,
-  InvalidInputError,
-  State,
-  UnsupportedEstimatorError,
-} from "../common/index.js";
+import { featureNamesIn, InvalidInputError, State } from "../common/index.js";
 import type { Estimator, Input, Method } from "../estimator.js";
 import { registerFitted } from "./transformer.js";
 
@@ -56,27 +49,4 @@ export function inputEstimator(
       return transform(X, { estimator: owner, nFeatures: nFeaturesIn, featureNames });
     },
   };
-}
-
-/** The float dtype an encoder was asked to produce (`dtype=np.float64` by default). */
-export function floatOutputDType(state: State) {
-  const d = state.opt("dtype");
-  const name =
-    d === undefined
-      ? "float64"
-      : typeof d === "object" && d !== null && "global" in d
-        ? String((d as { global: string }).global)
-        : typeof d === "object" && d !== null && "str" in d
-          ? String((d as { str: string }).str)
-          : String(d);
-  if (/float64|builtins\.float$|<f8|double/.test(name)) return FLOAT64;
-  if (/float32|<f4|single/.test(name)) return FLOAT32;
-  throw new UnsupportedEstimatorError(
-    `${state.owner}(dtype=${name}) is not supported: use float64 or float32`,
-  );
-}
-
-/** Storage for a float output of `dtype` (FLOAT64 or FLOAT32). */
-export function floatStorage(dtype: typeof FLOAT64, n: number): Float64Array | Float32Array {
-  return dtype.itemsize === 4 ? new Float32Array(n) : new Float64Array(n);
 }

@@ -1,4 +1,5 @@
-import { EstimatorStateError, isNDArray, matrix, matrixToArray, toFloat64 } from "../common/index.js";
+import { castFloat64, dtypeParam } from "../common/dtype_param.js";
+import { EstimatorStateError, FLOAT64, isNDArray, matrix, toFloat64 } from "../common/index.js";
 import { memberEstimator } from "../common/meta.js";
 import { registerFittedNumeric } from "./transformer.js";
 
@@ -10,6 +11,12 @@ registerFittedNumeric("KBinsDiscretizer", (s) => {
   }
   const inner = edgesArr.data.map((e, j) => toFloat64(e, `KBinsDiscretizer.bin_edges_[${j}]`).slice(1, -1));
   const encode = s.stringOr("encode", "onehot");
+  // dtype=None keeps the input's float64; float32 casts X before binning, which moves values on an edge
+  const dtype = dtypeParam(s.opt("dtype"), s.owner, FLOAT64);
+  if (dtype.kind !== "f") {
+    throw new EstimatorStateError(`KBinsDiscretizer.dtype must be float64 or float32, got ${dtype.str}`);
+  }
+  const asDType = dtype.itemsize === 4 ? Math.fround : (x: number) => x;
   const encoder =
     encode === "ordinal" ? undefined : memberEstimator(s.get("_encoder"), "KBinsDiscretizer._encoder");
   return {
@@ -18,7 +25,7 @@ registerFittedNumeric("KBinsDiscretizer", (s) => {
         const out = matrix(X.rows, X.cols);
         for (let i = 0; i < X.rows; i++) {
           for (let j = 0; j < X.cols; j++) {
-            const x = X.data[i * X.cols + j];
+            const x = asDType(X.data[i * X.cols + j]);
             const e = inner[j];
             let lo = 0;
             let hi = e.length;
@@ -30,7 +37,7 @@ registerFittedNumeric("KBinsDiscretizer", (s) => {
             out.data[i * X.cols + j] = lo;
           }
         }
-        const binned = matrixToArray(out);
+        const binned = castFloat64(out.data, dtype, [out.rows, out.cols]);
         return encoder === undefined ? binned : encoder.call("transform", binned);
       },
     },

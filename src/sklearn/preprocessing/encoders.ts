@@ -1,7 +1,9 @@
 import { isMissing, singleColumn } from "../common/columns.js";
 import { isNDArray } from "../common/convert.js";
+import { castFloat64, dtypeParam } from "../common/dtype_param.js";
 import {
   EstimatorStateError,
+  FLOAT64,
   InvalidInputError,
   int64Array,
   State,
@@ -10,7 +12,7 @@ import {
 } from "../common/index.js";
 import type { Estimator, Input, Method } from "../estimator.js";
 import { categoriesOf, encodeColumns, FeatureCategories } from "./categories.js";
-import { floatOutputDType, floatStorage, registerColumnTransformer } from "./column_estimator.js";
+import { registerColumnTransformer } from "./column_estimator.js";
 import { registerFitted } from "./transformer.js";
 
 /** A per-feature list whose entries are an int array or None (`_infrequent_indices`, drop indices...). */
@@ -41,7 +43,7 @@ registerColumnTransformer("OneHotEncoder", (s) => {
   const offsets = [0];
   for (const o of outs) offsets.push(offsets[offsets.length - 1] + o);
   const width = offsets[n];
-  const dtype = floatOutputDType(s);
+  const dtype = dtypeParam(s.opt("dtype"), s.owner, FLOAT64);
   return (cols) => {
     const { codes, known } = encodeColumns(cols.columns, cats, {
       owner: "OneHotEncoder",
@@ -49,7 +51,7 @@ registerColumnTransformer("OneHotEncoder", (s) => {
       names: cols.names,
     });
     const rows = cols.rows;
-    const out = floatStorage(dtype, rows * width);
+    const out = new Float64Array(rows * width);
     for (let j = 0; j < n; j++) {
       const c = codes[j];
       const k = known[j];
@@ -72,7 +74,7 @@ registerColumnTransformer("OneHotEncoder", (s) => {
         if (ok) out[i * width + offsets[j] + code] = 1;
       }
     }
-    return { dtype, shape: [rows, width], data: out };
+    return castFloat64(out, dtype, [rows, width]);
   };
 });
 
@@ -87,7 +89,7 @@ registerColumnTransformer("OrdinalEncoder", (s) => {
   const unknownValue = handleUnknown === "use_encoded_value" ? s.number("unknown_value") : Number.NaN;
   const encodedMissing = s.has("encoded_missing_value") ? s.number("encoded_missing_value") : Number.NaN;
   const missingIdx = cats.map((c) => (s.map.has("_missing_indices") ? c.missingIndex() : -1));
-  const dtype = floatOutputDType(s);
+  const dtype = dtypeParam(s.opt("dtype"), s.owner, FLOAT64);
   return (cols) => {
     const { codes, known } = encodeColumns(cols.columns, cats, {
       owner: "OrdinalEncoder",
@@ -96,7 +98,7 @@ registerColumnTransformer("OrdinalEncoder", (s) => {
     });
     const n = cats.length;
     const rows = cols.rows;
-    const out = floatStorage(dtype, rows * n);
+    const out = new Float64Array(rows * n);
     for (let j = 0; j < n; j++) {
       for (let i = 0; i < rows; i++) {
         let v: number = codes[j][i];
@@ -105,7 +107,7 @@ registerColumnTransformer("OrdinalEncoder", (s) => {
         out[i * n + j] = v;
       }
     }
-    return { dtype, shape: [rows, n], data: out };
+    return castFloat64(out, dtype, [rows, n]);
   };
 });
 

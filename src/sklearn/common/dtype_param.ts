@@ -1,0 +1,100 @@
+import type { DType, NDArray, NumericStorage } from "../../pickle/values.js";
+import { numpyDType } from "./dtypes.js";
+import { UnsupportedEstimatorError } from "./errors.js";
+
+/**
+ * The `dtype=` constructor parameter of encoders, vectorizers and discretizers: the numpy dtype their
+ * output is cast to. Pickled as a numpy scalar type (`numpy.int8`), a Python builtin (`int`, `float`,
+ * `bool`, which numpy reads as int64, float64 and bool) or an `np.dtype(...)` instance.
+ */
+
+const BY_NAME: Readonly<Record<string, DType>> = {
+  bool: numpyDType("b", 1),
+  bool_: numpyDType("b", 1),
+  int8: numpyDType("i", 1),
+  int16: numpyDType("i", 2),
+  int32: numpyDType("i", 4),
+  int64: numpyDType("i", 8),
+  int: numpyDType("i", 8),
+  uint8: numpyDType("u", 1),
+  uint16: numpyDType("u", 2),
+  uint32: numpyDType("u", 4),
+  uint64: numpyDType("u", 8),
+  float32: numpyDType("f", 4),
+  single: numpyDType("f", 4),
+  float64: numpyDType("f", 8),
+  double: numpyDType("f", 8),
+  float: numpyDType("f", 8),
+};
+
+const SUPPORTED = new Set(Object.values(BY_NAME).map((d) => d.str));
+
+function describe(v: unknown): string {
+  if (typeof v === "object" && v !== null && "global" in v) return String((v as { global: unknown }).global);
+  if (typeof v === "object" && v !== null && "str" in v) return `dtype('${String((v as DType).str)}')`;
+  return JSON.stringify(v) ?? String(v);
+}
+
+/** The dtype named by a pickled `dtype=` value; `fallback` when the parameter is absent. */
+export function dtypeParam(value: unknown, owner: string, fallback: DType): DType {
+  if (value === undefined) return fallback;
+  let found: DType | undefined;
+  if (typeof value === "object" && value !== null && "global" in value) {
+    const g = String((value as { global: unknown }).global);
+    const module = g.slice(0, g.lastIndexOf("."));
+    if (module === "numpy" || module === "builtins") found = BY_NAME[g.slice(g.lastIndexOf(".") + 1)];
+  } else if (typeof value === "object" && value !== null && "kind" in value && "itemsize" in value) {
+    const d = value as DType;
+    found = numpyDType(d.kind, d.itemsize);
+    if (!SUPPORTED.has(found.str)) found = undefined;
+  }
+  if (found === undefined) {
+    throw new UnsupportedEstimatorError(
+      `${owner}(dtype=${describe(value)}) is not supported: expected a bool, integer or float32/float64 dtype`,
+    );
+  }
+  return found;
+}
+
+/** Float64 results cast to `dtype` as numpy's `astype` does for the values these estimators make. */
+export function castFloat64(values: Float64Array, dtype: DType, shape: readonly number[]): NDArray {
+  let data: NumericStorage;
+  switch (`${dtype.kind}${dtype.itemsize}`) {
+    case "f8":
+      data = values;
+      break;
+    case "f4":
+      data = Float32Array.from(values);
+      break;
+    case "b1":
+      data = Uint8Array.from(values, (v) => (v !== 0 ? 1 : 0));
+      break;
+    case "i1":
+      data = Int8Array.from(values);
+      break;
+    case "i2":
+      data = Int16Array.from(values);
+      break;
+    case "i4":
+      data = Int32Array.from(values);
+      break;
+    case "i8":
+      data = BigInt64Array.from(values, (v) => BigInt(v));
+      break;
+    case "u1":
+      data = Uint8Array.from(values);
+      break;
+    case "u2":
+      data = Uint16Array.from(values);
+      break;
+    case "u4":
+      data = Uint32Array.from(values);
+      break;
+    case "u8":
+      data = BigUint64Array.from(values, (v) => BigInt(v));
+      break;
+    default:
+      throw new UnsupportedEstimatorError(`casting to dtype ${dtype.str} is not supported`);
+  }
+  return { dtype, shape: [...shape], data };
+}
