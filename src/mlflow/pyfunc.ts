@@ -38,6 +38,13 @@ export type PyfuncInput = Frame | ArrayInput | DictInput;
 /** What a model answers: an array, a frame, or named arrays (as pyfunc returns numpy, pandas or dict). */
 export type PyfuncOutput = Frame | ArrayInput | DictInput;
 
+/**
+ * The request parameter (and model setting) choosing the method of a model that has several
+ * (`predict_proba` of a scikit-learn classifier). It is modelserve's, not MLflow's: it is taken out
+ * before MLflow's params schema applies, so a schema's default never overrides a model setting.
+ */
+export const PREDICT_METHOD = "predict_method";
+
 /** Request-time parameters (`params` of /invocations, V2 request `parameters`), checked against the params schema. */
 export type PyfuncParams = Readonly<Record<string, unknown>>;
 

@@ -1,0 +1,142 @@
+import { join } from "node:path";
+import { ErrorCodes, ModelserveError } from "../../errors.js";
+import type { NDArray } from "../../pickle/values.js";
+import { BadRequestError } from "../../server/errors.js";
+import type { Estimator, Input, Method, Table } from "../../sklearn/estimator.js";
+import "../../sklearn/index.js";
+import { FLOAT64 } from "../../sklearn/common/dtypes.js";
+import { loadEstimatorFile } from "../../sklearn/load.js";
+import { cast, elements } from "../arrays.js";
+import { ParamsError, UnsupportedFlavorError } from "../errors.js";
+import {
+  type Frame,
+  PREDICT_METHOD,
+  type PyfuncInput,
+  type PyfuncOutput,
+  type PyfuncParams,
+} from "../pyfunc.js";
+import type { Flavor, FlavorContext, FlavorModel } from "./flavor.js";
+
+/**
+ * The `sklearn` flavor (pyfunc loader_module mlflow.sklearn): the pickled or cloudpickled estimator read by
+ * the safe pickle reader and run by the TypeScript scikit-learn (nothing from the file executes). The
+ * method is MLmodel's `predict_fn` (mlflow's `pyfunc_predict_fn`), unless the model setting or the
+ * request parameter `predict_method` picks another method the estimator has.
+ */
+
+const SERIALIZATIONS = ["pickle", "cloudpickle"] as const;
+
+/** Every method an Estimator may offer, in the order they are listed in messages. */
+const METHODS: readonly Method[] = [
+  "predict",
+  "predict_proba",
+  "predict_log_proba",
+  "decision_function",
+  "transform",
+  "score_samples",
+];
+
+function isMethod(name: string): name is Method {
+  return (METHODS as readonly string[]).includes(name);
+}
+
+function shortName(cls: string): string {
+  return cls.slice(cls.lastIndexOf(".") + 1);
+}
+
+function offered(est: Estimator): string {
+  return METHODS.filter((m) => est.methods.has(m)).join(", ");
+}
+
+function checkSerialization(conf: Readonly<Record<string, unknown>>): void {
+  const format = conf.serialization_format ?? "pickle";
+  if (!(SERIALIZATIONS as readonly unknown[]).includes(format)) {
+    throw new UnsupportedFlavorError(
+      `the sklearn flavor saved as '${String(format)}' is not supported (serialization_format ${SERIALIZATIONS.join(" or ")} is: save with mlflow.sklearn.save_model(..., serialization_format="cloudpickle"))`,
+      { flavor: "sklearn", serialization_format: format },
+    );
+  }
+}
+
+function modelFile(context: FlavorContext): string {
+  const file = context.conf.pickled_model ?? context.pyfuncConf?.model_path;
+  if (typeof file !== "string" || file === "" || file.includes("..")) {
+    throw new ModelserveError(
+      ErrorCodes.MODEL_LOAD_FAILED,
+      `${context.dir}: the sklearn flavor's 'pickled_model' must name the model file inside the folder, got ${JSON.stringify(file)}`,
+    );
+  }
+  return join(context.dir, file);
+}
+
+/** A frame as scikit-learn sees a DataFrame: numeric columns as float64, others as their values. */
+function tableOf(frame: Frame): Table {
+  return {
+    kind: "table",
+    rows: frame.rows,
+    columns: frame.columns.map(({ name, values }) => ({
+      name,
+      values: isNumeric(values) ? (cast(values, FLOAT64).data as Float64Array) : elements(values),
+    })),
+  };
+}
+
+function isNumeric(a: NDArray): boolean {
+  return a.dtype.kind === "f" || a.dtype.kind === "i" || a.dtype.kind === "u" || a.dtype.kind === "b";
+}
+
+function estimatorInput(input: PyfuncInput): Input {
+  if (input.kind === "frame") return tableOf(input);
+  if (input.kind === "array") return isNumeric(input.array) ? cast(input.array, FLOAT64) : input.array;
+  throw new BadRequestError(
+    `a scikit-learn model takes a table (content type pd, dataframe_split/records) or one array (np, instances), not named arrays (${Object.keys(input.arrays).join(", ")})`,
+  );
+}
+
+class SklearnFlavorModel implements FlavorModel {
+  constructor(
+    private readonly estimator: Estimator,
+    private readonly defaultMethod: Method,
+  ) {}
+
+  private method(params: PyfuncParams | undefined): Method {
+    const requested = params?.[PREDICT_METHOD];
+    if (requested === undefined) return this.defaultMethod;
+    if (typeof requested !== "string" || !isMethod(requested) || !this.estimator.methods.has(requested)) {
+      throw new ParamsError(
+        PREDICT_METHOD,
+        `${shortName(this.estimator.cls)} has no method ${JSON.stringify(requested)}; it offers ${offered(this.estimator)}`,
+      );
+    }
+    return requested;
+  }
+
+  predict(input: PyfuncInput, params?: PyfuncParams): PyfuncOutput {
+    const method = this.method(params);
+    return { kind: "array", array: this.estimator.call(method, estimatorInput(input)) };
+  }
+}
+
+/** The default method: the model setting, else MLmodel's predict_fn, else predict; checked at load. */
+function defaultMethod(context: FlavorContext, est: Estimator): Method {
+  const setting = context.options?.[PREDICT_METHOD];
+  const fn = setting ?? context.pyfuncConf?.predict_fn ?? "predict";
+  const source =
+    setting !== undefined ? `the model setting ${PREDICT_METHOD}` : "MLmodel's python_function.predict_fn";
+  if (typeof fn !== "string" || !isMethod(fn) || !est.methods.has(fn)) {
+    throw new UnsupportedFlavorError(
+      `${context.dir}: ${source} is ${JSON.stringify(fn)}, but ${shortName(est.cls)} offers ${offered(est)}`,
+      { flavor: "sklearn", predict_fn: fn },
+    );
+  }
+  return fn;
+}
+
+export const flavor: Flavor = {
+  name: "sklearn",
+  async load(context: FlavorContext): Promise<FlavorModel> {
+    checkSerialization(context.conf);
+    const estimator = await loadEstimatorFile(modelFile(context));
+    return new SklearnFlavorModel(estimator, defaultMethod(context, estimator));
+  },
+};
