@@ -6,6 +6,7 @@ import { ErrorCodes, ModelserveError } from "../../src/errors.js";
 import { runtime } from "../../src/runtimes/sklearn/index.js";
 import type { ServerHandle } from "../../src/server/index.js";
 import type { InferenceRequest, Tensor } from "../../src/server/protocol/tensor.js";
+import { startGrpcFixture } from "../server/grpc-harness.js";
 import { get, type Json, post, startTestServer } from "../server/harness.js";
 
 /**
@@ -53,6 +54,47 @@ function pdInputs(c: Case): Tensor[] {
       data: Float64Array.from(values, (v) => (v === null ? Number.NaN : Number(v))),
     };
   });
+}
+
+/** A fixture's input as the request MLServer's conventions expect: an FP64 array, or one input per column. */
+function requestFor(c: Case): InferenceRequest {
+  if (c.input.kind === "table") return { inputs: pdInputs(c) };
+  return {
+    inputs: [
+      {
+        name: "x",
+        datatype: "FP64",
+        shape: c.input.shape!,
+        data: Float64Array.from(c.input.data as number[]),
+      },
+    ],
+  };
+}
+
+/** The V2 datatype MLServer's NumpyCodec gives a numpy dtype (written out here, independently of the runtime). */
+const V2_DATATYPE: Record<string, string> = {
+  "|b1": "BOOL",
+  "|i1": "INT8",
+  "<i2": "INT16",
+  "<i4": "INT32",
+  "<i8": "INT64",
+  "|u1": "UINT8",
+  "<f4": "FP32",
+  "<f8": "FP64",
+};
+
+function v2Datatype(numpyDtype: string): string {
+  return (
+    V2_DATATYPE[numpyDtype] ??
+    (/^(\|O|<U\d+|\|S\d+)$/.test(numpyDtype) ? "BYTES" : `no datatype for ${numpyDtype}`)
+  );
+}
+
+/** A tensor's elements as the fixture's JSON holds them (BYTES as text, BOOL as true/false). */
+function plainValues(t: Tensor): unknown[] {
+  if (t.datatype === "BYTES") return (t.data as Uint8Array[]).map((b) => dec.decode(b));
+  if (t.datatype === "BOOL") return Array.from(t.data as Uint8Array, (v) => v === 1);
+  return numbers(t);
 }
 
 function numbers(t: Tensor): number[] {
@@ -234,6 +276,44 @@ describe("sklearn runtime: inference", () => {
   });
 });
 
+describe("sklearn runtime: output datatypes follow the numpy dtype (MLServer's NumpyCodec)", () => {
+  const cases: [group: string, name: string][] = [
+    ["cluster", "kmeans_iris"],
+    ["naive_bayes", "gaussian_binary_bool"],
+    ["dtypes", "logreg_int32_labels"],
+    ["dtypes", "tree_uint8_labels"],
+    ["dtypes", "knn_int16_labels"],
+    ["dtypes", "gaussian_nb_float32_labels"],
+    ["dtypes", "forest_object_labels"],
+    ["dtypes", "tree_bytes_labels"],
+    ["dtypes", "tree_multioutput_int_labels"],
+    ["dtypes", "onehot_int8"],
+    ["dtypes", "onehot_bool"],
+    ["dtypes", "ordinal_int64"],
+    ["dtypes", "count_int32"],
+    ["dtypes", "kbins_ordinal_float32"],
+  ];
+  for (const [group, name] of cases) {
+    it(`${group}/${name}`, async () => {
+      const c = fixture(group, name);
+      const model = await runtime.load({
+        name,
+        implementation: "sklearn",
+        uri: join(FIX, V, group, `${name}.pkl`),
+      });
+      const methods = Object.keys(c.outputs);
+      const res = await model.infer({ ...requestFor(c), outputs: methods.map((m) => ({ name: m })) });
+      res.outputs.forEach((out, k) => {
+        const expected = c.outputs[methods[k]];
+        const shape = expected.shape.length === 1 ? [expected.shape[0], 1] : expected.shape;
+        expect(out).toMatchObject({ name: methods[k], datatype: v2Datatype(expected.dtype), shape });
+        if (out.datatype === "FP32" || out.datatype === "FP64") expectClose(numbers(out), expected.data);
+        else expect(plainValues(out)).toEqual(expected.data);
+      });
+    });
+  }
+});
+
 describe("sklearn runtime behind the REST server", () => {
   let server: ServerHandle;
   beforeAll(async () => {
@@ -274,4 +354,116 @@ describe("sklearn runtime behind the REST server", () => {
     expect((await get(server, "/v2/models/iris/ready")).status).toBe(200);
     expect((await get(server, "/v2/models/broken/ready")).status).not.toBe(200);
   });
+});
+
+/** Fixtures whose predict/transform is not float64, one per V2 datatype, served by the real servers. */
+const TYPED_OUTPUTS: [group: string, name: string, datatype: string][] = [
+  ["cluster", "kmeans_iris", "INT32"],
+  ["dtypes", "tree_uint8_labels", "UINT8"],
+  ["dtypes", "knn_int16_labels", "INT16"],
+  ["dtypes", "onehot_int8", "INT8"],
+  ["naive_bayes", "gaussian_binary_bool", "BOOL"],
+  ["dtypes", "forest_object_labels", "BYTES"],
+  ["dtypes", "tree_bytes_labels", "BYTES"],
+  ["dtypes", "kbins_ordinal_float32", "FP32"],
+  ["dtypes", "ordinal_int64", "INT64"],
+];
+
+/** A fixture's input as V2 JSON inputs: an FP64 array, or one column per input (strings as BYTES). */
+function jsonInputs(c: Case): Json[] {
+  if (c.input.kind !== "table") {
+    return [{ name: "x", datatype: "FP64", shape: c.input.shape, data: c.input.data }];
+  }
+  return (c.input.columns ?? []).map((values, j) => ({
+    name: c.input.names![j],
+    datatype: values.some((v) => typeof v === "string") ? "BYTES" : "FP64",
+    shape: [values.length],
+    data: values,
+  }));
+}
+
+/** The method each typed fixture is asked for: its only recorded output, or predict. */
+function methodOf(c: Case): string {
+  return "predict" in c.outputs ? "predict" : Object.keys(c.outputs)[0];
+}
+
+describe("sklearn runtime behind the REST server: typed outputs", () => {
+  let server: ServerHandle;
+  beforeAll(async () => {
+    server = await startTestServer(
+      TYPED_OUTPUTS.map(([group, name]) => ({
+        name,
+        implementation: "sklearn",
+        uri: join(FIX, V, group, `${name}.pkl`),
+      })),
+    );
+  });
+  afterAll(async () => server?.close());
+
+  for (const [group, name, datatype] of TYPED_OUTPUTS) {
+    it(`${name}: ${datatype}`, async () => {
+      const c = fixture(group, name);
+      const method = methodOf(c);
+      const expected = c.outputs[method];
+      const res = await post(server, `/v2/models/${name}/infer`, {
+        inputs: jsonInputs(c),
+        outputs: [{ name: method }],
+      });
+      expect(res.status, JSON.stringify(res.json)).toBe(200);
+      const out: Json = res.json.outputs[0];
+      const shape = expected.shape.length === 1 ? [expected.shape[0], 1] : expected.shape;
+      expect(out).toMatchObject({ name: method, datatype, shape, parameters: { content_type: "np" } });
+      if (datatype === "FP32") expectClose(out.data, expected.data);
+      else expect(out.data).toEqual(expected.data);
+    });
+  }
+});
+
+describe("sklearn runtime behind the gRPC server: typed contents", () => {
+  const served = TYPED_OUTPUTS.filter(([, , datatype]) => datatype !== "FP32");
+  const contentsField: Record<string, string> = {
+    INT32: "int_contents",
+    INT16: "int_contents",
+    INT8: "int_contents",
+    INT64: "int64_contents",
+    UINT8: "uint_contents",
+    BOOL: "bool_contents",
+    BYTES: "bytes_contents",
+  };
+  let grpc: Awaited<ReturnType<typeof startGrpcFixture>>;
+  beforeAll(async () => {
+    grpc = await startGrpcFixture(
+      served.map(([group, name]) => ({
+        name,
+        implementation: "sklearn",
+        uri: join(FIX, V, group, `${name}.pkl`),
+      })),
+      (settings) => runtime.load(settings),
+    );
+  });
+  afterAll(async () => grpc?.close());
+
+  for (const [group, name, datatype] of served) {
+    it(`${name}: ${datatype} in ${contentsField[datatype]}`, async () => {
+      const c = fixture(group, name);
+      const method = methodOf(c);
+      const inputs = jsonInputs(c).map((t: Json) =>
+        t.datatype === "BYTES"
+          ? { ...t, data: undefined, contents: { bytes_contents: bytes(t.data) } }
+          : { ...t, data: undefined, contents: { fp64_contents: t.data } },
+      );
+      const res = await grpc.call<Json>("ModelInfer", {
+        model_name: name,
+        inputs,
+        outputs: [{ name: method }],
+      });
+      const out = res.outputs[0];
+      expect(out).toMatchObject({ name: method, datatype });
+      const values = out.contents[contentsField[datatype]];
+      const expected = c.outputs[method].data;
+      if (datatype === "BYTES") expect(values.map((b: Buffer) => b.toString("latin1"))).toEqual(expected);
+      else if (datatype === "INT64") expect(values.map(Number)).toEqual(expected);
+      else expect(values).toEqual(expected);
+    });
+  }
 });

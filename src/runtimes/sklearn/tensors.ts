@@ -1,3 +1,4 @@
+import { ErrorCodes, ModelserveError } from "../../errors.js";
 import type { NDArray } from "../../pickle/values.js";
 import {
   decodeNumpy,
@@ -5,8 +6,15 @@ import {
   decodeStrings,
   requestContentType,
 } from "../../server/codecs/content-types.js";
+import { allocate, storageMatches } from "../../server/codecs/datatypes.js";
 import { BadRequestError } from "../../server/errors.js";
-import type { InferenceRequest, Tensor, TensorData } from "../../server/protocol/tensor.js";
+import type {
+  Datatype,
+  InferenceRequest,
+  Parameters,
+  Tensor,
+  TensorData,
+} from "../../server/protocol/tensor.js";
 import { OBJECT_DTYPE } from "../../sklearn/common/columns.js";
 import { FLOAT64 } from "../../sklearn/common/dtypes.js";
 import type { Input, Table } from "../../sklearn/estimator.js";
@@ -53,45 +61,100 @@ export function requestInput(request: InferenceRequest, settings: ModelSettings)
 
 const encoder = new TextEncoder();
 
+/** numpy's numeric kind and itemsize → the V2 datatype MLServer's NumpyCodec gives it. */
+const NUMERIC_DATATYPES: Readonly<Record<string, Datatype>> = {
+  b1: "BOOL",
+  i1: "INT8",
+  i2: "INT16",
+  i4: "INT32",
+  i8: "INT64",
+  u1: "UINT8",
+  u2: "UINT16",
+  u4: "UINT32",
+  u8: "UINT64",
+  f2: "FP16",
+  f4: "FP32",
+  f8: "FP64",
+};
+
+/** `values` in the storage of `datatype` (estimators may hand back a wider typed array than their dtype). */
+function storageFor(datatype: Datatype, values: ArrayLike<unknown>): TensorData {
+  const out = allocate(datatype, values.length);
+  if (out instanceof BigInt64Array || out instanceof BigUint64Array) {
+    for (let i = 0; i < out.length; i++) out[i] = BigInt(values[i] as number | bigint);
+  } else if (!Array.isArray(out)) {
+    for (let i = 0; i < out.length; i++) out[i] = Number(values[i]);
+  }
+  return out;
+}
+
 /**
- * A method's result as a V2 tensor named after the method (MLServer's NumpyCodec): floats → FP64/FP32,
- * integers → INT64, bools → BOOL, strings → BYTES; a 1-D result is a column [N, 1].
+ * An object array's datatype, from what it holds: only numbers (None as NaN) → FP64, only booleans → BOOL,
+ * anything else → BYTES as Python's str() would print each value. (MLServer sends every object array as BYTES;
+ * a ColumnTransformer's all-numeric object output would then not be numbers at all.)
+ */
+function objectTensor(
+  name: string,
+  shape: number[],
+  values: readonly unknown[],
+  parameters: Parameters,
+): Tensor {
+  if (values.every((v) => typeof v === "number" || typeof v === "bigint" || v === null)) {
+    const data = Float64Array.from(values, (v) => (v === null ? Number.NaN : Number(v)));
+    return { name, datatype: "FP64", shape, data, parameters };
+  }
+  if (values.every((v) => typeof v === "boolean")) {
+    return { name, datatype: "BOOL", shape, data: Uint8Array.from(values, (v) => (v ? 1 : 0)), parameters };
+  }
+  const data = values.map((v) => (v instanceof Uint8Array ? v : encoder.encode(pythonStr(v))));
+  return { name, datatype: "BYTES", shape, data, parameters };
+}
+
+function pythonStr(v: unknown): string {
+  if (v === null || v === undefined) return "None";
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (typeof v === "number" && Number.isNaN(v)) return "nan";
+  return String(v);
+}
+
+/**
+ * A method's result as a V2 tensor named after the method, with MLServer's NumpyCodec: the datatype is the
+ * array's numpy dtype (int32 → INT32, uint8 → UINT8, bool → BOOL, float32 → FP32…), strings are BYTES;
+ * a 1-D result is a column [N, 1].
  */
 export function outputTensor(name: string, a: NDArray): Tensor {
   const shape = a.shape.length === 1 ? [a.shape[0], 1] : [...a.shape];
   const parameters = { content_type: "np" };
-  const d = a.data;
-  switch (a.dtype.kind) {
-    case "f":
-      return d instanceof Float32Array
-        ? { name, datatype: "FP32", shape, data: d, parameters }
-        : { name, datatype: "FP64", shape, data: toFloat64(d as TensorData), parameters };
-    case "i":
-    case "u": {
-      const out = new BigInt64Array(d.length);
-      for (let i = 0; i < out.length; i++) out[i] = BigInt((d as ArrayLike<number | bigint>)[i]);
-      return { name, datatype: "INT64", shape, data: out, parameters };
-    }
-    case "b":
-      return { name, datatype: "BOOL", shape, data: Uint8Array.from(d as ArrayLike<number>), parameters };
-    default: {
-      const values = Array.from(d as ArrayLike<unknown>);
-      if (values.every((v) => typeof v === "number" || typeof v === "bigint" || v === null)) {
-        return {
-          name,
-          datatype: "FP64",
-          shape,
-          data: Float64Array.from(values, (v) => (v === null ? Number.NaN : Number(v))),
-          parameters,
-        };
-      }
+  const { kind, itemsize } = a.dtype;
+  const numeric = NUMERIC_DATATYPES[`${kind}${itemsize}`];
+  if (numeric !== undefined) {
+    const data = a.data as TensorData;
+    return {
+      name,
+      datatype: numeric,
+      shape,
+      data: storageMatches(numeric, data) ? data : storageFor(numeric, a.data as ArrayLike<unknown>),
+      parameters,
+    };
+  }
+  const values = a.data as readonly unknown[];
+  switch (kind) {
+    case "U":
       return {
         name,
         datatype: "BYTES",
         shape,
-        data: values.map((v) => encoder.encode(v === null || v === undefined ? "" : String(v))),
+        data: values.map((v) => encoder.encode(String(v))),
         parameters,
       };
-    }
+    case "S":
+      return { name, datatype: "BYTES", shape, data: values as Uint8Array[], parameters };
+    case "O":
+      return objectTensor(name, shape, values, parameters);
+    default:
+      throw new ModelserveError(
+        ErrorCodes.MODEL_UNSUPPORTED,
+        `output '${name}' has numpy dtype ${a.dtype.str}, which has no V2 datatype`,
+      );
   }
 }
