@@ -1,0 +1,97 @@
+import { ErrorCodes, ModelserveError } from "../../../errors.js";
+import type { PyfuncModel } from "../../../mlflow/pyfunc.js";
+import { BadRequestError } from "../../errors.js";
+import { decodeCsvScoringRequest } from "./csv-input.js";
+import { decodeJsonScoringRequest, SCORING_PROTOCOL_CHANGE_INFO, type ScoringRequest } from "./json-input.js";
+import { predictionsJson } from "./predictions.js";
+
+/**
+ * One `POST /invocations`, transport aside: the content type picks the decoder (JSON keys or CSV), the
+ * model predicts, the answer is `{"predictions": ...}`. Content-type problems are 415s with a plain-text
+ * body, as mlflow's scoring server sends them.
+ */
+
+export const CONTENT_TYPE_JSON = "application/json";
+export const CONTENT_TYPE_CSV = "text/csv";
+const SUPPORTED = [CONTENT_TYPE_CSV, CONTENT_TYPE_JSON];
+
+/** A body in a content type (or charset) the scoring protocol does not take: HTTP 415, plain text. */
+export class UnsupportedContentTypeError extends ModelserveError {
+  constructor(message: string) {
+    super(ErrorCodes.BAD_REQUEST, message);
+  }
+}
+
+/** The model failed on an input that decoded fine; mlflow answers these 400 BAD_REQUEST. */
+export class ModelEvaluationError extends ModelserveError {
+  constructor(cause: unknown) {
+    super(
+      ErrorCodes.BAD_REQUEST,
+      "Encountered an unexpected error while evaluating the model. Verify that the serialized input Dataframe " +
+        `is compatible with the model for inference. Error: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+}
+
+function mimeTypeOf(contentType: string | undefined): string {
+  if (contentType === undefined || contentType.trim() === "") {
+    throw new UnsupportedContentTypeError(
+      `This predictor only supports the following content types: Types: ${SUPPORTED.join(", ")}. The request has no Content-Type header.`,
+    );
+  }
+  const [mime, ...parameters] = contentType.split(";").map((part) => part.trim());
+  const unknown: string[] = [];
+  for (const parameter of parameters) {
+    const [key, value = ""] = parameter.split("=", 2).map((s) => s.trim());
+    if (key.toLowerCase() !== "charset") unknown.push(key);
+    else if (value.replace(/^"|"$/g, "").toLowerCase() !== "utf-8") {
+      throw new UnsupportedContentTypeError("The scoring server only supports UTF-8");
+    }
+  }
+  if (unknown.length > 0) {
+    throw new UnsupportedContentTypeError(
+      `Unrecognized content type parameters: ${unknown.join(", ")}. ${SCORING_PROTOCOL_CHANGE_INFO}`,
+    );
+  }
+  return mime.toLowerCase();
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+function utf8(body: Uint8Array): string {
+  try {
+    return UTF8.decode(body);
+  } catch (e) {
+    throw new BadRequestError(
+      `Invalid input. Ensure that input is a valid UTF-8 encoded string. Error: '${(e as Error).message}'`,
+    );
+  }
+}
+
+export function decodeScoringRequest(contentType: string | undefined, body: Uint8Array): ScoringRequest {
+  const mime = mimeTypeOf(contentType);
+  if (mime === CONTENT_TYPE_JSON) return decodeJsonScoringRequest(utf8(body));
+  if (mime === CONTENT_TYPE_CSV) return { input: decodeCsvScoringRequest(utf8(body)) };
+  throw new UnsupportedContentTypeError(
+    `This predictor only supports the following content types: Types: ${SUPPORTED.join(", ")}. Got '${contentType}'.`,
+  );
+}
+
+/** Decodes, predicts and encodes; the JSON body of a 200. */
+export async function invoke(
+  model: PyfuncModel,
+  contentType: string | undefined,
+  body: Uint8Array,
+): Promise<string> {
+  const { input, params } = decodeScoringRequest(contentType, body);
+  let output: Awaited<ReturnType<PyfuncModel["predict"]>>;
+  try {
+    output = await model.predict(input, params);
+  } catch (e) {
+    // a refused input (signature, params) keeps its message; anything else is the model's failure
+    if (e instanceof ModelserveError && e.code === ErrorCodes.BAD_REQUEST) throw e;
+    throw new ModelEvaluationError(e);
+  }
+  return predictionsJson(output);
+}

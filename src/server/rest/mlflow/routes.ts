@@ -1,0 +1,142 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Logger } from "pino";
+import { ErrorCodes, isModelserveError, ModelserveError } from "../../../errors.js";
+import type { PyfuncModel } from "../../../mlflow/pyfunc.js";
+import { VERSION } from "../../../version.js";
+import type { DataPlane } from "../../dataplane.js";
+import { ModelNotReadyError } from "../../errors.js";
+import {
+  CONTENT_TYPE_JSON,
+  invoke,
+  ModelEvaluationError,
+  UnsupportedContentTypeError,
+} from "./invocations.js";
+
+/**
+ * MLflow's scoring protocol next to V2, on the paths `mlflow models serve` (and MLServer's MLflow
+ * runtime) answer: `GET /ping`, `/health`, `/version` and `POST /invocations`. /invocations serves the
+ * MLflow model of the server (a model whose runtime gives a pyfunc); with several, `?model=<name>` (and
+ * optionally `&version=`) picks one. Errors have mlflow's body `{"error_code": ..., "message": ...}`.
+ */
+
+export interface MlflowScoringOptions {
+  dataplane: DataPlane;
+  logger: Logger;
+}
+
+interface InvocationsQuery {
+  model?: string;
+  version?: string;
+}
+
+/** mlflow's error codes for ours, with the status mlflow gives them. */
+const MLFLOW_ERRORS: Partial<Record<string, { status: number; errorCode: string }>> = {
+  [ErrorCodes.BAD_REQUEST]: { status: 400, errorCode: "BAD_REQUEST" },
+  [ErrorCodes.MODEL_NOT_FOUND]: { status: 404, errorCode: "RESOURCE_DOES_NOT_EXIST" },
+  [ErrorCodes.MODEL_NOT_READY]: { status: 503, errorCode: "TEMPORARILY_UNAVAILABLE" },
+  [ErrorCodes.TIMEOUT]: { status: 504, errorCode: "DEADLINE_EXCEEDED" },
+};
+
+/** No model with a pyfunc is ready: nothing answers /invocations (HTTP 404). */
+export class NoMlflowModelError extends ModelserveError {
+  constructor() {
+    super(
+      ErrorCodes.MODEL_NOT_FOUND,
+      "no MLflow model is ready on this server: /invocations serves models of the mlflow runtime",
+    );
+  }
+}
+
+/** Several MLflow models and no `?model=`: the request must say which (HTTP 400). */
+export class AmbiguousMlflowModelError extends ModelserveError {
+  constructor(names: readonly string[]) {
+    super(
+      ErrorCodes.BAD_REQUEST,
+      `this server serves ${names.length} MLflow models (${names.join(", ")}): pick one with /invocations?model=<name>`,
+    );
+  }
+}
+
+/** `?model=` names a model of another runtime, which has no pyfunc (HTTP 400). */
+export class NotAnMlflowModelError extends ModelserveError {
+  constructor(name: string, names: readonly string[]) {
+    super(
+      ErrorCodes.BAD_REQUEST,
+      `model '${name}' is not an MLflow model, so it has no /invocations (it answers V2 requests at ` +
+        `/v2/models/${name}/infer); ` +
+        (names.length > 0 ? `MLflow models here: ${names.join(", ")}` : "no MLflow model is served here"),
+    );
+  }
+}
+
+function pyfuncNames(dataplane: DataPlane): string[] {
+  const names = new Set<string>();
+  for (const entry of dataplane.registry.entries()) {
+    if (entry.state === "READY" && entry.model?.pyfunc !== undefined) names.add(entry.name);
+  }
+  return [...names].sort();
+}
+
+/** The pyfunc /invocations serves: the one named by the query, or the server's only MLflow model. */
+function chooseModel(dataplane: DataPlane, query: InvocationsQuery): PyfuncModel {
+  let name = query.model;
+  if (name === undefined || name === "") {
+    const names = pyfuncNames(dataplane);
+    if (names.length === 0) throw new NoMlflowModelError();
+    if (names.length > 1) throw new AmbiguousMlflowModelError(names);
+    name = names[0];
+  }
+  const entry = dataplane.modelEntry(name, query.version || undefined);
+  if (entry.state !== "READY" || entry.model === undefined) {
+    throw new ModelNotReadyError(name, entry.version, entry.state, entry.reason);
+  }
+  if (entry.model.pyfunc === undefined) throw new NotAnMlflowModelError(name, pyfuncNames(dataplane));
+  return entry.model.pyfunc;
+}
+
+function mlflowError(e: unknown): { status: number; body: string; contentType: string } {
+  if (e instanceof UnsupportedContentTypeError) {
+    return { status: 415, body: e.message, contentType: "text/plain; charset=utf-8" };
+  }
+  const mapped = isModelserveError(e) ? MLFLOW_ERRORS[e.code] : undefined;
+  const message = e instanceof Error ? e.message : String(e);
+  const body =
+    mapped === undefined
+      ? { error_code: "INTERNAL_ERROR", message: `internal error: ${message}` }
+      : { error_code: mapped.errorCode, message };
+  return { status: mapped?.status ?? 500, body: JSON.stringify(body), contentType: CONTENT_TYPE_JSON };
+}
+
+export function registerMlflowScoring(app: FastifyInstance, options: MlflowScoringOptions): void {
+  const { dataplane, logger } = options;
+
+  // mlflow answers a bare newline, as JSON, to say it is up
+  const ping = (_request: FastifyRequest, reply: FastifyReply) => {
+    reply
+      .code(dataplane.ready() ? 200 : 503)
+      .header("content-type", CONTENT_TYPE_JSON)
+      .send("\n");
+  };
+  app.get("/ping", ping);
+  app.get("/health", ping);
+  app.get("/version", (_request, reply) => {
+    reply.code(200).header("content-type", CONTENT_TYPE_JSON).send(VERSION);
+  });
+
+  app.post("/invocations", async (request: FastifyRequest<{ Querystring: InvocationsQuery }>, reply) => {
+    try {
+      const model = chooseModel(dataplane, request.query);
+      const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
+      const json = await invoke(model, request.headers["content-type"], body);
+      reply.code(200).header("content-type", CONTENT_TYPE_JSON).send(json);
+    } catch (e) {
+      const { status, body, contentType } = mlflowError(e);
+      if (status >= 500 || e instanceof ModelEvaluationError) {
+        logger.error({ reqId: request.id, url: request.url, status, err: e }, "/invocations failed");
+      } else if (logger.isLevelEnabled("debug")) {
+        logger.debug({ reqId: request.id, url: request.url, status }, body);
+      }
+      reply.code(status).header("content-type", contentType).send(body);
+    }
+  });
+}
