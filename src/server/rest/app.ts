@@ -8,6 +8,7 @@ import type { ServerMetrics } from "../metrics.js";
 import { openApiDocument } from "../openapi/document.js";
 import { FastInferRoute } from "./fast-infer.js";
 import { JSON_CONTENT_TYPE, type ModelParams } from "./infer-route.js";
+import { registerMlflowScoring } from "./mlflow/routes.js";
 import { toHttpError } from "./status.js";
 
 /**
@@ -184,6 +185,8 @@ export async function buildRestApp(options: RestOptions): Promise<FastifyInstanc
       reply.code(200).send();
     },
   );
+
+  registerMlflowScoring(app, { dataplane, logger });
 
   app.get("/metrics", async (_request, reply) => {
     reply.header("content-type", metrics.contentType()).send(await metrics.text());
