@@ -70,8 +70,11 @@ registerFitted("ColumnTransformer", (obj): Estimator => {
     call(method: Method, X: Input): NDArray {
       if (method !== "transform")
         throw new InvalidInputError(`ColumnTransformer has no method ${method}; it supports: transform`);
+      // fitted on a DataFrame and given a table, columns are taken by name: scikit-learn then requires
+      // only the columns its transformers use (a dropped one may be absent), and selectInput names them
+      const byName = isTable(X) && names !== undefined;
       const width = isTable(X) ? X.columns.length : X.shape[1];
-      if (width < nFeatures) {
+      if (!byName && width < nFeatures) {
         throw new InvalidInputError(
           `X has ${width} features, but ColumnTransformer is expecting ${nFeatures} features as input`,
         );
