@@ -20,7 +20,7 @@ import {
  * - column-based: the input becomes a frame; missing required columns are refused, extra ones dropped,
  *   columns reordered as the signature; each column is cast only where MLflow deems it safe (int → long,
  *   float32 → double, ints up to 32 bits → double, int64 of only 0/1 → double/float, strings kept as
- *   objects) and refused otherwise;
+ *   objects, dates for datetime) and refused otherwise;
  * - tensor-based: shapes (-1 matches any size) and dtypes must match exactly; frame columns are reshaped
  *   and cast to the spec's dtype as MLflow does for them.
  * Messages name the column or tensor and say what the signature expects.
@@ -84,17 +84,9 @@ export function enforceColumnType(name: string, column: NDArray, type: DataType)
   const kind = values.dtype.kind;
   if (type === "string") return kind === "O" || kind === "U" ? values : refuse();
   if (type === "binary") return kind === "O" || kind === "S" ? values : refuse();
-  if (type === "datetime") {
-    if (kind !== "O") return refuse();
-    const dates = elements(values).map(asDate);
-    if (dates.some((d) => d === undefined)) {
-      throw new SchemaEnforcementError(
-        `input column '${name}': every value must be a date (ISO 8601 text) for the signature's datetime type`,
-        name,
-      );
-    }
-    return { dtype: OBJECT, shape: values.shape, data: dates };
-  }
+  // with pandas 3 only real dates qualify: text columns are strings, which MLflow refuses to convert
+  if (type === "datetime")
+    return kind === "O" && elements(values).every((v) => v instanceof Date) ? values : refuse();
   if (type === "boolean" && kind === "O") return values; // MLflow keeps them, so None does not become False
   const target = dtypeOf(NUMPY_OF[type]);
   if (kind === target.kind && values.dtype.itemsize === target.itemsize) return values;

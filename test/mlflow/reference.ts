@@ -30,7 +30,7 @@ export type ValueSpec = ArraySpec | FrameSpec | DictSpec;
 
 export interface Case {
   name: string;
-  input: FrameSpec | ArraySpec;
+  input: FrameSpec | ArraySpec | DictSpec;
   params?: Record<string, unknown>;
   output?: ValueSpec;
   error?: { type: string; message: string };
@@ -58,6 +58,10 @@ export function dtype(str: string): DType {
 }
 
 export function ndarray(spec: ArraySpec): NDArray {
+  // datetimes are recorded as ISO text and travel as dates (what the V2 datetime codec decodes)
+  if (spec.dtype === "datetime64[ns]") {
+    return { dtype: dtype("object"), shape: spec.shape, data: spec.data.map((v) => new Date(`${v}Z`)) };
+  }
   const d = dtype(spec.dtype);
   const data = spec.data;
   switch (`${d.kind}${d.itemsize}`) {
@@ -79,8 +83,14 @@ export function ndarray(spec: ArraySpec): NDArray {
 }
 
 /** The case's input as the transports would hand it to the model. */
-export function pyfuncInput(spec: FrameSpec | ArraySpec): PyfuncInput {
+export function pyfuncInput(spec: FrameSpec | ArraySpec | DictSpec): PyfuncInput {
   if (spec.kind === "array") return { kind: "array", array: ndarray(spec) };
+  if (spec.kind === "dict") {
+    return {
+      kind: "dict",
+      arrays: Object.fromEntries(Object.entries(spec.arrays).map(([k, a]) => [k, ndarray(a)])),
+    };
+  }
   const rows = spec.columns[0]?.values.length ?? 0;
   return {
     kind: "frame",
