@@ -32,7 +32,18 @@ export class ClassLabels {
       return { dtype: this.array.dtype, shape: [n], data: out };
     }
     const out = new (src.constructor as TypedCtor)(n);
-    for (let i = 0; i < n; i++) (out as unknown as unknown[])[i] = src[indices[i]];
+    if (out instanceof BigInt64Array || out instanceof BigUint64Array) {
+      // 64-bit labels copied as pairs of 32-bit words: reading an element would allocate a BigInt
+      const from = new Int32Array(src.buffer, src.byteOffset, 2 * src.length);
+      const to = new Int32Array(out.buffer);
+      for (let i = 0; i < n; i++) {
+        const k = 2 * indices[i];
+        to[2 * i] = from[k];
+        to[2 * i + 1] = from[k + 1];
+      }
+    } else {
+      for (let i = 0; i < n; i++) (out as unknown as unknown[])[i] = src[indices[i]];
+    }
     return { dtype: this.array.dtype, shape: [n], data: out };
   }
 

@@ -52,7 +52,12 @@ export function decisionArray(scores: Matrix): NDArray {
 
 /** LinearClassifierMixin.predict: the positive class when the score is > 0, else the argmax. */
 export function predictFromScores(classes: ClassLabels, scores: Matrix): NDArray {
-  if (scores.cols === 1) return classes.take(Array.from(scores.data, (s) => (s > 0 ? 1 : 0)));
+  if (scores.cols === 1) {
+    const d = scores.data;
+    const idx = new Uint8Array(d.length);
+    for (let i = 0; i < d.length; i++) idx[i] = d[i] > 0 ? 1 : 0;
+    return classes.take(idx);
+  }
   return classes.take(rowArgmax(scores));
 }
 
