@@ -122,6 +122,10 @@ function gatherStrided(
   offset: number,
 ): Uint8Array {
   const out = new Uint8Array(count * size);
+  if (size % 4 === 0 && stride % 4 === 0 && (raw.byteOffset + offset) % 4 === 0) {
+    copyWords(raw, offset, stride, count, size / 4, new Int32Array(out.buffer), 0);
+    return out;
+  }
   if (size % 4 === 0) {
     // 32-bit words through a DataView: any alignment, byte order preserved (read and written little-endian)
     const src = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -131,10 +135,83 @@ function gatherStrided(
     }
     return out;
   }
-  for (let i = 0, at = offset, to = 0; i < count; i++, at += stride) {
-    for (let k = 0; k < size; k++) out[to++] = raw[at + k];
-  }
+  copyBytes(raw, offset, stride, count, size, out, 0);
   return out;
+}
+
+/** `count` items of `words` 32-bit words, `stride` bytes apart from `offset` in `raw` (4-aligned there), to `dst` from word `to`. */
+function copyWords(
+  raw: Uint8Array,
+  offset: number,
+  stride: number,
+  count: number,
+  words: number,
+  dst: Int32Array,
+  to: number,
+): void {
+  if (count === 0) return;
+  const src = new Int32Array(raw.buffer, raw.byteOffset + offset, ((count - 1) * stride) / 4 + words);
+  const step = stride / 4;
+  if (words === 2) {
+    for (let i = 0, at = 0; i < count; i++, at += step, to += 2) {
+      dst[to] = src[at];
+      dst[to + 1] = src[at + 1];
+    }
+    return;
+  }
+  for (let i = 0, at = 0; i < count; i++, at += step) {
+    for (let w = 0; w < words; w++) dst[to++] = src[at + w];
+  }
+}
+
+/** `count` items of `size` bytes, `stride` bytes apart from `offset` in `raw`, to `dst` from byte `to`. */
+function copyBytes(
+  raw: Uint8Array,
+  offset: number,
+  stride: number,
+  count: number,
+  size: number,
+  dst: Uint8Array,
+  to: number,
+): void {
+  for (let i = 0, at = offset; i < count; i++, at += stride) {
+    for (let k = 0; k < size; k++) dst[to++] = raw[at + k];
+  }
+}
+
+/** Records per block of splitFields: 64 KiB of them, which stay in cache while every field is copied out. */
+const BLOCK_BYTES = 1 << 16;
+
+/**
+ * The bytes of each of `fields`, out of `count` records of `stride` bytes, each field's items made
+ * contiguous. One pass over the records, block by block: a block is copied once into an aligned scratch
+ * buffer (the pickle puts records at any byte offset), then each field is picked out of it as whole
+ * 32-bit words when its size and offset allow, byte by byte otherwise. Bit patterns are kept.
+ */
+function splitFields(
+  raw: Uint8Array,
+  count: number,
+  stride: number,
+  fields: readonly { readonly dtype: DType; readonly offset: number }[],
+): Uint8Array[] {
+  const outs = fields.map((f) => new Uint8Array(count * f.dtype.itemsize));
+  const words = outs.map((o) => new Int32Array(o.buffer, 0, o.length >> 2));
+  const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / stride));
+  const scratch = new Uint8Array(perBlock * stride);
+  const wordWise = stride % 4 === 0;
+  for (let first = 0; first < count; first += perBlock) {
+    const n = Math.min(perBlock, count - first);
+    scratch.set(raw.subarray(first * stride, (first + n) * stride));
+    fields.forEach((f, j) => {
+      const size = f.dtype.itemsize;
+      if (wordWise && size % 4 === 0 && f.offset % 4 === 0) {
+        copyWords(scratch, f.offset, stride, n, size / 4, words[j], (first * size) / 4);
+      } else {
+        copyBytes(scratch, f.offset, stride, n, size, outs[j], first * size);
+      }
+    });
+  }
+  return outs;
 }
 
 /** Reverses the bytes of each `size`-byte item in place (big-endian data on a little-endian host). */
@@ -263,9 +340,21 @@ function decodeWithLayout(
   fortran: boolean,
 ): NDArray {
   if (dt.fields) {
+    // numeric fields of top-level records are split out in one pass; the rest is read where it lies
+    const split =
+      offset === 0 && stride === dt.itemsize
+        ? dt.fields.filter((f) => f.dtype.fields === undefined && "biuf".includes(f.dtype.kind))
+        : [];
+    const bytes = splitFields(raw, count, stride, split);
     const fields = new Map<string, NDArray>();
     for (const f of dt.fields) {
-      fields.set(f.name, decodeWithLayout(f.dtype, shape, count, raw, stride, offset + f.offset, fortran));
+      const at = split.indexOf(f);
+      fields.set(
+        f.name,
+        at >= 0
+          ? decodeWithLayout(f.dtype, shape, count, bytes[at], f.dtype.itemsize, 0, fortran)
+          : decodeWithLayout(f.dtype, shape, count, raw, stride, offset + f.offset, fortran),
+      );
     }
     return { dtype: dt, shape, data: [], fields };
   }

@@ -38,6 +38,7 @@ export function toFloat64(v: unknown, what: string): Float64Array {
     if (Array.isArray(v.data) || v.data === undefined) {
       throw new EstimatorStateError(`${what} is ${describe(v)}, expected a numeric array`);
     }
+    if (v.data instanceof BigInt64Array || v.data instanceof BigUint64Array) return int64ToFloat64(v.data);
     const out = new Float64Array(v.data.length);
     for (let i = 0; i < out.length; i++) out[i] = Number(v.data[i]);
     return out;
@@ -49,8 +50,41 @@ export function toFloat64(v: unknown, what: string): Float64Array {
   throw new EstimatorStateError(`${what} is ${describe(v)}, expected a numeric array`);
 }
 
+/**
+ * 64-bit integers as float64, read as two 32-bit words (reading an element would allocate a BigInt):
+ * `high * 2^32` and `low` are exact, so their sum is rounded once, to the value Number(bigint) gives.
+ */
+function int64ToFloat64(data: BigInt64Array | BigUint64Array): Float64Array {
+  const words = new Int32Array(data.buffer, data.byteOffset, 2 * data.length);
+  const signed = data instanceof BigInt64Array;
+  const out = new Float64Array(data.length);
+  for (let i = 0; i < out.length; i++) {
+    const high = signed ? words[2 * i + 1] : words[2 * i + 1] >>> 0;
+    out[i] = high * 4294967296 + (words[2 * i] >>> 0);
+  }
+  return out;
+}
+
+/** 64-bit integers as int32, each checked to fit: its high word is the sign of its low word. */
+function int64ToInt32(data: BigInt64Array | BigUint64Array, what: string): Int32Array {
+  const words = new Int32Array(data.buffer, data.byteOffset, 2 * data.length);
+  const signed = data instanceof BigInt64Array;
+  const out = new Int32Array(data.length);
+  for (let i = 0; i < out.length; i++) {
+    const low = words[2 * i];
+    if (words[2 * i + 1] !== (signed ? low >> 31 : 0) || (!signed && low < 0)) {
+      throw new EstimatorStateError(`${what}[${i}] = ${data[i]} is not a 32-bit integer`);
+    }
+    out[i] = low;
+  }
+  return out;
+}
+
 /** An integer array, list or scalar as int32 values (indices, counts, supports). */
 export function toInt32(v: unknown, what: string): Int32Array {
+  if (isNDArray(v) && (v.data instanceof BigInt64Array || v.data instanceof BigUint64Array)) {
+    return int64ToInt32(v.data, what);
+  }
   const f = toFloat64(v, what);
   const out = new Int32Array(f.length);
   for (let i = 0; i < f.length; i++) {
