@@ -1,7 +1,12 @@
-"""scikit-learn's side of the benchmark: prints one JSON object of timings for the models in DIR (argv[1]).
+"""scikit-learn's side of the benchmark, kept running so that run.ts can alternate with it measure by measure.
 
-single_ms: median latency of predict on one row; batch_rows_per_s: rows per second of predict on the
-10,000-row batch (best of 3); load_ms: pickle.load of the ~100 MB forest, file read included (best of 3).
+    python time_sklearn.py DIR
+
+Loads the models in DIR once, then answers one JSON line per request line on stdin:
+  {"op": "single", "model": M, "reps": N}  median seconds of predict on one row over N calls
+  {"op": "batch", "model": M, "reps": N}   best seconds of predict on the 10,000-row batch over N calls
+  {"op": "load", "reps": N}                best seconds of pickle.load of the ~100 MB forest (file read included)
+The first line it prints is {"ready": true, "sklearn": <version>}.
 """
 
 import json
@@ -15,10 +20,10 @@ import warnings
 import joblib
 import numpy as np
 import pandas as pd
+import sklearn
 
 warnings.filterwarnings("ignore")
 d = sys.argv[1]
-single_reps = int(sys.argv[2]) if len(sys.argv) > 2 else 300
 MODELS = ["logistic_regression", "random_forest_100", "hist_gradient_boosting_100", "pipeline_column_transformer"]
 
 
@@ -30,30 +35,33 @@ def batch_input(name):
     return np.fromfile(os.path.join(d, f"{name}.X.f64"), dtype="<f8").reshape(meta["shape"])
 
 
-result = {}
+models = {}
 for name in MODELS:
-    model = joblib.load(os.path.join(d, f"{name}.joblib"))
     X = batch_input(name)
-    row = X.iloc[:1] if isinstance(X, pd.DataFrame) else X[:1]
-    for _ in range(20):
-        model.predict(row)
-    times = []
-    for _ in range(single_reps):
-        t = time.perf_counter()
-        model.predict(row)
-        times.append(time.perf_counter() - t)
-    batch = []
-    for _ in range(3):
-        t = time.perf_counter()
-        model.predict(X)
-        batch.append(time.perf_counter() - t)
-    result[name] = {"single_ms": statistics.median(times) * 1e3, "batch_rows_per_s": len(X) / min(batch)}
+    models[name] = (joblib.load(os.path.join(d, f"{name}.joblib")), X, X.iloc[:1] if isinstance(X, pd.DataFrame) else X[:1])
 
-loads = []
-for _ in range(3):
+
+def timed(fn):
     t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def load_forest():
     with open(os.path.join(d, "forest_100mb.pkl"), "rb") as f:
         pickle.load(f)
-    loads.append(time.perf_counter() - t)
-result["forest_100mb"] = {"load_ms": min(loads) * 1e3}
-print(json.dumps(result))
+
+
+def answer(req):
+    reps = int(req["reps"])
+    if req["op"] == "load":
+        return min(timed(load_forest) for _ in range(reps))
+    model, X, row = models[req["model"]]
+    if req["op"] == "single":
+        return statistics.median(timed(lambda: model.predict(row)) for _ in range(reps))
+    return min(timed(lambda: model.predict(X)) for _ in range(reps))
+
+
+print(json.dumps({"ready": True, "sklearn": sklearn.__version__}), flush=True)
+for line in sys.stdin:
+    print(json.dumps({"seconds": answer(json.loads(line))}), flush=True)
