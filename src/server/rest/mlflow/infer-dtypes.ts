@@ -180,15 +180,18 @@ function shapeAndLeaves(value: PyJson, where: string): { shape: number[]; leaves
   return { shape, leaves };
 }
 
+/** numpy's refusal of ragged nested lists, with where the first misfit is. */
 function inhomogeneous(
   where: string,
   path: string,
   shape: readonly number[],
   depth: number,
 ): BadRequestError {
+  const detected = shape.slice(0, depth);
   return new BadRequestError(
-    `${where}${path} does not fit the shape (${shape.slice(0, depth + 1).join(", ")}${depth === 0 ? "," : ""}) ` +
-      `of its first elements: numpy needs nested lists of equal lengths (an inhomogeneous shape after ${depth} dimensions)`,
+    "Invalid input. setting an array element with a sequence. The requested array has an inhomogeneous " +
+      `shape after ${depth} dimensions. The detected shape was (${detected.join(", ")}${detected.length === 1 ? "," : ""}) ` +
+      `+ inhomogeneous part (${where}${path} differs from the first element at that depth).`,
   );
 }
 

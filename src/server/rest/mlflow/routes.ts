@@ -29,12 +29,42 @@ interface InvocationsQuery {
   version?: string;
 }
 
-/** mlflow's error codes for ours, with the status mlflow gives them. */
-const MLFLOW_ERRORS: Partial<Record<string, { status: number; errorCode: string }>> = {
-  [ErrorCodes.BAD_REQUEST]: { status: 400, errorCode: "BAD_REQUEST" },
-  [ErrorCodes.MODEL_NOT_FOUND]: { status: 404, errorCode: "RESOURCE_DOES_NOT_EXIST" },
-  [ErrorCodes.MODEL_NOT_READY]: { status: 503, errorCode: "TEMPORARILY_UNAVAILABLE" },
-  [ErrorCodes.TIMEOUT]: { status: 504, errorCode: "DEADLINE_EXCEEDED" },
+interface MlflowErrorCode {
+  status: number;
+  error_code: string;
+  /** mlflow derives these from the error code and writes them after the message */
+  sqlstate?: string;
+  error_class?: string;
+}
+
+const INTERNAL_ERROR: MlflowErrorCode = {
+  status: 500,
+  error_code: "INTERNAL_ERROR",
+  sqlstate: "XXM00",
+  error_class: "CLIENT_INTERNAL_ERROR",
+};
+
+/** mlflow's error code (and the status mlflow gives it) for ours. */
+const MLFLOW_ERRORS: Partial<Record<string, MlflowErrorCode>> = {
+  [ErrorCodes.BAD_REQUEST]: {
+    status: 400,
+    error_code: "BAD_REQUEST",
+    sqlstate: "KAM00",
+    error_class: "INVALID_PARAMETER_VALUE",
+  },
+  [ErrorCodes.MODEL_NOT_FOUND]: {
+    status: 404,
+    error_code: "RESOURCE_DOES_NOT_EXIST",
+    sqlstate: "KAM00",
+    error_class: "RESOURCE_NOT_FOUND",
+  },
+  [ErrorCodes.MODEL_NOT_READY]: {
+    status: 503,
+    error_code: "TEMPORARILY_UNAVAILABLE",
+    sqlstate: "XXM00",
+    error_class: "CLIENT_INTERNAL_ERROR",
+  },
+  [ErrorCodes.TIMEOUT]: { status: 504, error_code: "DEADLINE_EXCEEDED" },
 };
 
 /** No model with a pyfunc is ready: nothing answers /invocations (HTTP 404). */
@@ -98,14 +128,20 @@ function mlflowError(e: unknown): { status: number; body: string; contentType: s
   if (e instanceof UnsupportedContentTypeError) {
     return { status: 415, body: e.message, contentType: "text/plain; charset=utf-8" };
   }
-  const mapped = isModelserveError(e) ? MLFLOW_ERRORS[e.code] : undefined;
-  const message = e instanceof Error ? e.message : String(e);
-  const body =
-    mapped === undefined
-      ? { error_code: "INTERNAL_ERROR", message: `internal error: ${message}` }
-      : { error_code: mapped.errorCode, message };
-  return { status: mapped?.status ?? 500, body: JSON.stringify(body), contentType: CONTENT_TYPE_JSON };
+  const known = isModelserveError(e) ? MLFLOW_ERRORS[e.code] : undefined;
+  const { status, ...code } = known ?? INTERNAL_ERROR;
+  const reason = e instanceof Error ? e.message : String(e);
+  const message = known === undefined ? `internal error: ${reason}` : reason;
+  const { error_code, ...classification } = code;
+  return {
+    status,
+    body: JSON.stringify({ error_code, message, ...classification }),
+    contentType: CONTENT_TYPE_JSON,
+  };
 }
+
+/** Bodies go out as bytes: fastify would add a charset to the content type of a string, mlflow does not. */
+const NEWLINE = Buffer.from("\n");
 
 export function registerMlflowScoring(app: FastifyInstance, options: MlflowScoringOptions): void {
   const { dataplane, logger } = options;
@@ -115,12 +151,12 @@ export function registerMlflowScoring(app: FastifyInstance, options: MlflowScori
     reply
       .code(dataplane.ready() ? 200 : 503)
       .header("content-type", CONTENT_TYPE_JSON)
-      .send("\n");
+      .send(NEWLINE);
   };
   app.get("/ping", ping);
   app.get("/health", ping);
   app.get("/version", (_request, reply) => {
-    reply.code(200).header("content-type", CONTENT_TYPE_JSON).send(VERSION);
+    reply.code(200).header("content-type", CONTENT_TYPE_JSON).send(Buffer.from(VERSION));
   });
 
   app.post("/invocations", async (request: FastifyRequest<{ Querystring: InvocationsQuery }>, reply) => {
@@ -128,7 +164,7 @@ export function registerMlflowScoring(app: FastifyInstance, options: MlflowScori
       const model = chooseModel(dataplane, request.query);
       const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
       const json = await invoke(model, request.headers["content-type"], body);
-      reply.code(200).header("content-type", CONTENT_TYPE_JSON).send(json);
+      reply.code(200).header("content-type", CONTENT_TYPE_JSON).send(Buffer.from(json));
     } catch (e) {
       const { status, body, contentType } = mlflowError(e);
       if (status >= 500 || e instanceof ModelEvaluationError) {
@@ -136,7 +172,7 @@ export function registerMlflowScoring(app: FastifyInstance, options: MlflowScori
       } else if (logger.isLevelEnabled("debug")) {
         logger.debug({ reqId: request.id, url: request.url, status }, body);
       }
-      reply.code(status).header("content-type", contentType).send(body);
+      reply.code(status).header("content-type", contentType).send(Buffer.from(body));
     }
   });
 }
