@@ -45,6 +45,12 @@ export interface LoadedModel {
   metadata(): ModelMetadata;
   /** Must throw a ModelserveError(BAD_REQUEST) for inputs it cannot accept, anything else is a 500. */
   infer(request: InferenceRequest): Promise<InferenceResponse> | InferenceResponse;
+  /**
+   * The runtime checks requests against its metadata itself, with rules of its own (an MLflow signature
+   * casts safely, ignores extra columns, allows optional ones), so the server does not check declared
+   * inputs and outputs strictly.
+   */
+  readonly checksOwnInputs?: boolean;
   /** an MLflow model's pyfunc, for MLflow's scoring protocol (`/invocations`); absent for other runtimes */
   readonly pyfunc?: PyfuncModel;
   unload?(): Promise<void> | void;

@@ -99,10 +99,13 @@ export class ModelRegistry {
         entry.model = model;
         entry.settings = settings;
         entry.metadata = metadata;
+        const checked = !model.checksOwnInputs;
         entry.declaredInputs =
-          metadata.inputs.length > 0 ? new Map(metadata.inputs.map((t) => [t.name, t])) : undefined;
+          checked && metadata.inputs.length > 0
+            ? new Map(metadata.inputs.map((t) => [t.name, t]))
+            : undefined;
         entry.declaredOutputs =
-          metadata.outputs.length > 0 ? new Set(metadata.outputs.map((t) => t.name)) : undefined;
+          checked && metadata.outputs.length > 0 ? new Set(metadata.outputs.map((t) => t.name)) : undefined;
         entry.state = "READY";
         entry.reason = "";
         entry.generation = ++this.generation;
