@@ -39,6 +39,8 @@ export interface Case {
 export interface Reference {
   versions: Record<string, string>;
   models: Record<string, Case[]>;
+  /** other methods of one estimator, as scikit-learn answers them (pyfunc serves only one) */
+  methods: Record<string, { input: FrameSpec; outputs: Record<string, ArraySpec> }>;
 }
 
 export const reference: Reference = JSON.parse(readFileSync(join(FIXTURES, "reference.json"), "utf8"));

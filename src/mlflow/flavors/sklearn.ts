@@ -6,7 +6,7 @@ import type { Estimator, Input, Method, Table } from "../../sklearn/estimator.js
 import "../../sklearn/index.js";
 import { FLOAT64 } from "../../sklearn/common/dtypes.js";
 import { loadEstimatorFile } from "../../sklearn/load.js";
-import { cast, elements } from "../arrays.js";
+import { cast, elements, OBJECT } from "../arrays.js";
 import { ParamsError, UnsupportedFlavorError } from "../errors.js";
 import {
   type Frame,
@@ -87,7 +87,8 @@ function isNumeric(a: NDArray): boolean {
 
 function estimatorInput(input: PyfuncInput): Input {
   if (input.kind === "frame") return tableOf(input);
-  if (input.kind === "array") return isNumeric(input.array) ? cast(input.array, FLOAT64) : input.array;
+  // strings as Python objects, the form scikit-learn's encoders and vectorizers read
+  if (input.kind === "array") return cast(input.array, isNumeric(input.array) ? FLOAT64 : OBJECT);
   throw new BadRequestError(
     `a scikit-learn model takes a table (content type pd, dataframe_split/records) or one array (np, instances), not named arrays (${Object.keys(input.arrays).join(", ")})`,
   );
