@@ -35,20 +35,28 @@ function describe(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
 
+/** numpy's name ("float32", "int"), type code ("f4", "<i8") or array-protocol string for a dtype. */
+function fromString(name: string): DType | undefined {
+  if (Object.hasOwn(BY_NAME, name)) return BY_NAME[name];
+  const m = /^[<|=]?([biuf])(\d)$/.exec(name);
+  return m === null ? undefined : numpyDType(m[1] as DType["kind"], Number(m[2]));
+}
+
 /** The dtype named by a pickled `dtype=` value; `fallback` when the parameter is absent. */
 export function dtypeParam(value: unknown, owner: string, fallback: DType): DType {
   if (value === undefined) return fallback;
   let found: DType | undefined;
-  if (typeof value === "object" && value !== null && "global" in value) {
+  if (typeof value === "string") {
+    found = fromString(value);
+  } else if (typeof value === "object" && value !== null && "global" in value) {
     const g = String((value as { global: unknown }).global);
     const module = g.slice(0, g.lastIndexOf("."));
-    if (module === "numpy" || module === "builtins") found = BY_NAME[g.slice(g.lastIndexOf(".") + 1)];
+    if (module === "numpy" || module === "builtins") found = fromString(g.slice(g.lastIndexOf(".") + 1));
   } else if (typeof value === "object" && value !== null && "kind" in value && "itemsize" in value) {
     const d = value as DType;
-    found = numpyDType(d.kind, d.itemsize);
-    if (!SUPPORTED.has(found.str)) found = undefined;
+    found = fromString(`${d.kind}${d.itemsize}`);
   }
-  if (found === undefined) {
+  if (found === undefined || !SUPPORTED.has(found.str)) {
     throw new UnsupportedEstimatorError(
       `${owner}(dtype=${describe(value)}) is not supported: expected a bool, integer or float32/float64 dtype`,
     );

@@ -1,5 +1,6 @@
 import type { DType, NDArray } from "../../pickle/values.js";
 import { isTable, OBJECT_DTYPE } from "../common/columns.js";
+import { dtypeParam } from "../common/dtype_param.js";
 import {
   FLOAT32,
   FLOAT64,
@@ -18,6 +19,7 @@ import type { Input } from "../estimator.js";
  */
 
 const CHECK_ARRAY = "sklearn.utils.validation.check_array";
+const OWNER = "FunctionTransformer(check_array)";
 
 /** Keywords that change nothing for a dense 2-D input (sparse formats, memory order, copies, messages). */
 const NO_EFFECT = new Set([
@@ -50,19 +52,6 @@ function globalName(v: unknown): string | undefined {
     : undefined;
 }
 
-/** numpy's dtype string for a pickled dtype reference (`numpy.float64`, `float`, `np.dtype("f4")`). */
-function dtypeName(v: unknown): string {
-  const g = globalName(v);
-  if (g !== undefined) {
-    const name = g.slice(g.lastIndexOf(".") + 1);
-    if (["float64", "double", "float"].includes(name)) return FLOAT64.str;
-    if (["float32", "single"].includes(name)) return FLOAT32.str;
-    return g;
-  }
-  if (typeof v === "object" && v !== null && "str" in v) return String((v as DType).str);
-  return String(v);
-}
-
 /** True for a pickled `functools.partial` whose function is scikit-learn's check_array. */
 export function isCheckArrayPartial(v: unknown): boolean {
   return isPyObject(v) && v.cls === "functools.partial" && globalName(partialParts(v).func) === CHECK_ARRAY;
@@ -84,31 +73,29 @@ function partialParts(v: { args: readonly unknown[]; state: unknown }): {
 function parseDType(v: unknown): DTypeRequest {
   if (v === undefined || v === "numeric") return { mode: "numeric" };
   if (v === null) return { mode: "keep" };
-  const accepted = (Array.isArray(v) ? v : [v]).map(dtypeName);
+  const accepted = (Array.isArray(v) ? v : [v]).map((d) => dtypeParam(d, "check_array", FLOAT64).str);
   // Converting is only modelled towards floats; keeping any dtype already listed needs no conversion.
   if (accepted.length === 0 || (accepted[0] !== FLOAT64.str && accepted[0] !== FLOAT32.str)) {
     throw new UnsupportedEstimatorError(
-      `FunctionTransformer(check_array, dtype=${accepted.join(", ")}) is not supported: the first dtype must be float64 or float32`,
+      `${OWNER}: dtype=${accepted.join(", ")} is not supported: the first dtype must be float64 or float32`,
     );
   }
   return { mode: "list", accepted };
 }
 
-function parseFinite(v: unknown): { allowNaN: boolean; allowInf: boolean } {
+function parseFinite(key: string, v: unknown): { allowNaN: boolean; allowInf: boolean } {
   if (v === undefined || v === true) return { allowNaN: false, allowInf: false };
   if (v === false) return { allowNaN: true, allowInf: true };
   if (v === "allow-nan") return { allowNaN: true, allowInf: false };
   throw new UnsupportedEstimatorError(
-    `FunctionTransformer(check_array, ensure_all_finite=${String(v)}) is not supported: expected True, False or "allow-nan"`,
+    `${OWNER}: ${key}=${v === null ? "None" : JSON.stringify(v)} is not supported: expected True, False or "allow-nan"`,
   );
 }
 
 function count(v: unknown, key: string, fallback: number): number {
   if (v === undefined) return fallback;
   if (typeof v === "number" && Number.isInteger(v)) return v;
-  throw new UnsupportedEstimatorError(
-    `FunctionTransformer(check_array, ${key}=${String(v)}): expected an integer`,
-  );
+  throw new UnsupportedEstimatorError(`${OWNER}: ${key}=${String(v)} is not supported: expected an integer`);
 }
 
 function parseOptions(keywords: ReadonlyMap<unknown, unknown>): CheckArrayOptions {
@@ -120,19 +107,22 @@ function parseOptions(keywords: ReadonlyMap<unknown, unknown>): CheckArrayOption
       [
         "dtype",
         "ensure_all_finite",
-        "force_all_finite", // its name before scikit-learn 1.6
+        "force_all_finite",
         "ensure_non_negative",
         "ensure_min_samples",
         "ensure_min_features",
       ].includes(key);
     if (!known) {
-      throw new UnsupportedEstimatorError(`FunctionTransformer(check_array, ${key}=…) is not supported`);
+      throw new UnsupportedEstimatorError(`${OWNER}: keyword ${key} is not supported`);
     }
     kw.set(key, v);
   }
   return {
     dtype: parseDType(kw.get("dtype")),
-    ...parseFinite(kw.has("ensure_all_finite") ? kw.get("ensure_all_finite") : kw.get("force_all_finite")),
+    // force_all_finite is the keyword's name before scikit-learn 1.6
+    ...(kw.has("ensure_all_finite")
+      ? parseFinite("ensure_all_finite", kw.get("ensure_all_finite"))
+      : parseFinite("force_all_finite", kw.get("force_all_finite"))),
     nonNegative: kw.get("ensure_non_negative") === true,
     minSamples: count(kw.get("ensure_min_samples"), "ensure_min_samples", 1),
     minFeatures: count(kw.get("ensure_min_features"), "ensure_min_features", 1),
@@ -151,11 +141,11 @@ function asArray(X: Input): { dtype: DType; rows: number; cols: number; cells: N
     return { dtype: numeric ? FLOAT64 : OBJECT_DTYPE, rows: X.rows, cols, cells };
   }
   if (X.fields !== undefined || X.data === undefined) {
-    throw new InvalidInputError("FunctionTransformer(check_array) needs a 2-D array, got a structured array");
+    throw new InvalidInputError(`${OWNER} needs a 2-D array, got a structured array`);
   }
   if (X.shape.length !== 2) {
     throw new InvalidInputError(
-      `FunctionTransformer(check_array) expects a 2-D input, got shape [${X.shape}]; reshape a single sample to [1, n_features]`,
+      `${OWNER} expects a 2-D input, got shape [${X.shape}]; reshape a single sample to [1, n_features]`,
     );
   }
   return { dtype: X.dtype, rows: X.shape[0], cols: X.shape[1], cells: X.data };
@@ -169,13 +159,13 @@ function targetDType(request: DTypeRequest, src: DType): DType | undefined {
     case "numeric":
       if (src.kind === "U" || src.kind === "S") {
         throw new InvalidInputError(
-          "FunctionTransformer(check_array): dtype='numeric' is not compatible with arrays of bytes/strings",
+          `${OWNER}: dtype="numeric" is not compatible with arrays of bytes/strings; send numbers`,
         );
       }
       return src.kind === "O" ? FLOAT64 : undefined;
     case "list": {
-      const srcName = src.str.replace(/^[=|]/, "<");
-      if (request.accepted.includes(srcName)) return undefined;
+      const code = `${src.kind}${src.itemsize}`;
+      if (request.accepted.some((a) => a.slice(1) === code)) return undefined;
       return request.accepted[0] === FLOAT32.str ? FLOAT32 : FLOAT64;
     }
   }
@@ -188,13 +178,13 @@ function checkValues(opts: CheckArrayOptions, a: NDArray, cols: number): void {
     if (typeof v !== "number") continue; // object cells other than float NaN are not checked, as numpy does
     const at = `[${Math.floor(i / cols)}, ${i % cols}]`;
     if (Number.isNaN(v) && !opts.allowNaN) {
-      throw new InvalidInputError(`FunctionTransformer(check_array): Input X contains NaN at ${at}`);
+      throw new InvalidInputError(`${OWNER}: Input X contains NaN at ${at}`);
     }
     if (Math.abs(v) === Infinity && !opts.allowInf) {
-      throw new InvalidInputError(`FunctionTransformer(check_array): Input X contains infinity at ${at}`);
+      throw new InvalidInputError(`${OWNER}: Input X contains infinity at ${at}`);
     }
     if (opts.nonNegative && v < 0) {
-      throw new InvalidInputError(`FunctionTransformer(check_array): negative value ${v} at ${at}`);
+      throw new InvalidInputError(`${OWNER}: negative value ${v} at ${at}`);
     }
   }
 }
@@ -215,12 +205,12 @@ export function checkArrayTransform(partial: {
     const src = asArray(X);
     if (src.rows < opts.minSamples) {
       throw new InvalidInputError(
-        `FunctionTransformer(check_array): found array with ${src.rows} sample(s) while a minimum of ${opts.minSamples} is required`,
+        `${OWNER}: found array with ${src.rows} sample(s) while a minimum of ${opts.minSamples} is required`,
       );
     }
     if (src.cols < opts.minFeatures) {
       throw new InvalidInputError(
-        `FunctionTransformer(check_array): found array with ${src.cols} feature(s) while a minimum of ${opts.minFeatures} is required`,
+        `${OWNER}: found array with ${src.cols} feature(s) while a minimum of ${opts.minFeatures} is required`,
       );
     }
     const target = targetDType(opts.dtype, src.dtype);
@@ -235,7 +225,7 @@ export function checkArrayTransform(partial: {
         data[i] = numericCell(
           (src.cells as ArrayLike<unknown>)[i],
           () => `element [${Math.floor(i / src.cols)}, ${i % src.cols}]`,
-          "FunctionTransformer(check_array)",
+          OWNER,
         );
       }
       out = { dtype: target, shape, data };
