@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
+import { SchemaEnforcementError } from "../../src/mlflow/errors.js";
+import type { MlflowModel } from "../../src/mlflow/model.js";
 import type { PyfuncInput, PyfuncOutput } from "../../src/mlflow/pyfunc.js";
 import type { DType, NDArray } from "../../src/pickle/values.js";
 
@@ -143,4 +145,32 @@ export function expectOutput(actual: PyfuncOutput, expected: ValueSpec, what: st
       expectArray(actual.columns[j].values, spec, `${what}.${c.name}`);
     }
   }
+}
+
+/** The column or field MLflow's message names, which ours must name too. */
+function culprit(message: string): string | undefined {
+  return (
+    /missing inputs \['([^']+)'/.exec(message)?.[1] ??
+    /for column (\S+?)\./.exec(message)?.[1] ??
+    /\('([^']+)', "Failed to validate/.exec(message)?.[1]
+  );
+}
+
+/** Runs a case: MLflow's output, or a 400 for what MLflow refused, naming what MLflow's message names. */
+export async function expectCase(model: MlflowModel, c: Case): Promise<void> {
+  const run = async () => model.predict(pyfuncInput(c.input), c.params);
+  if (c.output !== undefined) {
+    expectOutput(await run(), c.output, c.name);
+    return;
+  }
+  const error = await run().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `${c.name}: MLflow refused it (${c.error?.message})`).toBeInstanceOf(Error);
+  expect((error as { code?: string }).code).toBe("BAD_REQUEST");
+  const name = culprit(c.error?.message ?? "");
+  if (name !== undefined) expect((error as Error).message).toContain(`'${name}'`);
+  if (c.error?.message.includes("Failed to enforce schema"))
+    expect(error).toBeInstanceOf(SchemaEnforcementError);
 }
