@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
-    reporters: ["default"],
+    // the second prints the scikit-learn fidelity coverage table of the groups that ran
+    reporters: ["default", "./test/sklearn/coverage-reporter.ts"],
   },
 });

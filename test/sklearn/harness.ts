@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { DType, NDArray } from "../../src/pickle/values.js";
 import type { Estimator, Input, Method } from "../../src/sklearn/estimator.js";
 import "../../src/sklearn/index.js";
 import { loadEstimator } from "../../src/sklearn/load.js";
+import type { CoverageRow } from "./coverage.js";
 
 /**
  * Fidelity harness: every fixture case made by fixtures/sklearn/gen_<group>.py with real scikit-learn is
@@ -47,14 +48,6 @@ export interface FixtureCase {
   note?: string;
   /** a looser float tolerance, only where scikit-learn itself computes in float32; `reason` says where */
   tolerance?: { rtol?: number; atol?: number; reason: string };
-}
-
-export interface CoverageRow {
-  estimator: string;
-  version: string;
-  method: string;
-  file: string;
-  pass: boolean;
 }
 
 function parseDType(str: string): DType {
@@ -191,45 +184,12 @@ function shortName(cls: string): string {
   return cls.slice(cls.lastIndexOf(".") + 1);
 }
 
-/** A table of estimator × version × method with passed/total model files, for the run's log. */
-export function coverageTable(rows: readonly CoverageRow[]): string {
-  const vs = [...new Set(rows.map((r) => r.version))].sort((a, b) =>
-    a.localeCompare(b, undefined, { numeric: true }),
-  );
-  const cells = new Map<string, { pass: number; total: number }>();
-  for (const r of rows) {
-    const key = `${r.estimator}\t${r.method}\t${r.version}`;
-    const c = cells.get(key) ?? { pass: 0, total: 0 };
-    c.total++;
-    if (r.pass) c.pass++;
-    cells.set(key, c);
-  }
-  const lines = [...new Set(rows.map((r) => `${r.estimator}\t${r.method}`))].sort().map((em) => {
-    const [est, method] = em.split("\t");
-    const byVersion = vs.map((v) => {
-      const c = cells.get(`${em}\t${v}`);
-      return c === undefined ? "-" : `${c.pass === c.total ? "ok" : "FAIL"} ${c.pass}/${c.total}`;
-    });
-    return [est, method, ...byVersion];
-  });
-  const header = ["estimator", "method", ...vs.map((v) => `sklearn ${v}`)];
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (l: string[]) => l.map((c, i) => c.padEnd(widths[i])).join("  ");
-  const failed = rows.filter((r) => !r.pass).length;
-  return [
-    fmt(header),
-    fmt(widths.map((w) => "-".repeat(w))),
-    ...lines.map(fmt),
-    `${rows.length - failed} of ${rows.length} (estimator, version, method, model file) checks passed`,
-  ].join("\n");
-}
-
 /**
  * Declare the fidelity tests of one fixture group (fixtures/sklearn/<version>/<group>/) for every
- * scikit-learn version present, and print the group's coverage table when its tests end.
+ * scikit-learn version present. Each test attaches its coverage rows to its task meta, for the combined
+ * table test/sklearn/coverage-reporter.ts prints.
  */
 export function describeFidelity(group: string): void {
-  const rows: CoverageRow[] = [];
   describe(`scikit-learn fidelity: ${group}`, () => {
     const vs = versions().filter((v) => existsSync(join(FIXTURES, v, group)));
     it("has fixtures for this group", () => {
@@ -250,7 +210,9 @@ export function describeFidelity(group: string): void {
           expect(Object.keys(fixture.outputs).length).toBeGreaterThan(0);
         });
         for (const file of files) {
-          it(`${version}/${caseName} from ${file}`, async () => {
+          it(`${version}/${caseName} from ${file}`, async ({ task }) => {
+            const rows: CoverageRow[] = [];
+            task.meta.fidelity = rows;
             const record = (method: string, pass: boolean) =>
               rows.push({ estimator: shortName(fixture.estimator), version, method, file, pass });
             let estimator: Estimator;
@@ -277,8 +239,5 @@ export function describeFidelity(group: string): void {
         }
       }
     }
-    afterAll(() => {
-      if (rows.length > 0) console.log(`\nFidelity coverage (${group}):\n${coverageTable(rows)}\n`);
-    });
   });
 }
