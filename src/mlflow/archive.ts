@@ -99,6 +99,7 @@ export async function extractZip(
     for await (const entry of entries(zip)) {
       const name = entry.fileName;
       const dest = resolve(root, name);
+      // yauzl already refuses absolute and `..` names; the property is checked here too, not assumed
       if (name.startsWith("/") || (dest !== root && !dest.startsWith(root + sep))) {
         throw new ArchiveError(zipPath, `entry '${name}' would be written outside the model folder`);
       }

@@ -48,11 +48,11 @@ function offered(est: Estimator): string {
   return METHODS.filter((m) => est.methods.has(m)).join(", ");
 }
 
-function checkSerialization(conf: Readonly<Record<string, unknown>>): void {
-  const format = conf.serialization_format ?? "pickle";
+function checkSerialization(context: FlavorContext): void {
+  const format = context.conf.serialization_format ?? "pickle";
   if (!(SERIALIZATIONS as readonly unknown[]).includes(format)) {
     throw new UnsupportedFlavorError(
-      `the sklearn flavor saved as '${String(format)}' is not supported (serialization_format ${SERIALIZATIONS.join(" or ")} is: save with mlflow.sklearn.save_model(..., serialization_format="cloudpickle"))`,
+      `${context.dir}: the sklearn flavor saved as '${String(format)}' is not supported (serialization_format ${SERIALIZATIONS.join(" or ")} is: save with mlflow.sklearn.save_model(..., serialization_format="cloudpickle"))`,
       { flavor: "sklearn", serialization_format: format },
     );
   }
@@ -136,7 +136,7 @@ function defaultMethod(context: FlavorContext, est: Estimator): Method {
 export const flavor: Flavor = {
   name: "sklearn",
   async load(context: FlavorContext): Promise<FlavorModel> {
-    checkSerialization(context.conf);
+    checkSerialization(context);
     const estimator = await loadEstimatorFile(modelFile(context));
     return new SklearnFlavorModel(estimator, defaultMethod(context, estimator));
   },
