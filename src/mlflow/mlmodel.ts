@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { parsePythonJson } from "../server/rest/mlflow/python-json.js";
 import { MLmodelError } from "./errors.js";
 import { parseParams, parseSchema, type Signature } from "./signature.js";
 
@@ -18,7 +19,10 @@ export interface MLmodel {
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** where the input example was saved, relative to the model folder */
   readonly inputExampleFile?: string;
-  /** the input example, parsed from its JSON artifact (`saved_input_example_info.artifact_path`) */
+  /**
+   * the input example, parsed from its JSON artifact (`saved_input_example_info.artifact_path`) as Python
+   * reads it: mlflow writes missing values as NaN, and integers stay exact (bigint)
+   */
   readonly inputExample?: unknown;
 }
 
@@ -92,7 +96,7 @@ export async function readMLmodel(dir: string): Promise<MLmodel> {
     throw new MLmodelError(file, `saved_input_example_info.artifact_path leaves the model folder`);
   }
   try {
-    return { ...model, inputExample: JSON.parse(await readFile(examplePath, "utf8")) };
+    return { ...model, inputExample: parsePythonJson(await readFile(examplePath, "utf8")) };
   } catch (e) {
     throw new MLmodelError(examplePath, `the input example cannot be read: ${(e as Error).message}`, {
       cause: e,

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -122,6 +122,15 @@ describe("MLmodel errors name the field", () => {
     const error = await refusal(dir);
     expect(error).toBeInstanceOf(MLmodelError);
     expect(error.message).toMatch(/has no MLmodel file/);
+  });
+
+  it("reads the input example as Python does (mlflow writes missing values as NaN)", async () => {
+    const dir = await mkdtemp(join(scratch, "nan-example-"));
+    await cp(join(MODELS, "sklearn_tensor"), dir, { recursive: true });
+    await writeFile(join(dir, "input_example.json"), "[[5.1, NaN, 1.4, 0.2]]");
+    const model = await loadMlflowModel(dir);
+    expect(model.mlmodel.inputExample).toEqual([[5.1, Number.NaN, 1.4, 0.2]]);
+    await model.close();
   });
 
   it("the MLmodel file itself can be given", async () => {
