@@ -12,6 +12,8 @@ export interface NumericEstimatorSpec {
   readonly methods: Partial<Record<Method, MatrixMethod>>;
   /** NaN reaches the methods instead of being refused (estimators with native missing-value support) */
   readonly allowNaN?: boolean;
+  /** the methods check X's finiteness themselves (InputOptions.finiteCheckedByMethod) */
+  readonly finiteCheckedByMethod?: boolean;
   /** why a method scikit-learn has is absent on this instance, e.g. predict_proba without probability=True */
   readonly unavailable?: Partial<Record<Method, string>>;
 }
@@ -46,7 +48,13 @@ export function numericEstimator(obj: PyObject, state: State, spec: NumericEstim
         );
       }
       return fn(
-        inputMatrix(X, { estimator: name, nFeatures: nFeaturesIn, featureNames, allowNaN: spec.allowNaN }),
+        inputMatrix(X, {
+          estimator: name,
+          nFeatures: nFeaturesIn,
+          featureNames,
+          allowNaN: spec.allowNaN,
+          finiteCheckedByMethod: spec.finiteCheckedByMethod,
+        }),
       );
     },
   };

@@ -10,7 +10,7 @@ export {
   registerDataClass,
   registerNumericEstimator,
 } from "./estimator.js";
-export { type InputOptions, inputMatrix } from "./input.js";
+export { allFinite, checkFinite, type InputOptions, inputMatrix } from "./input.js";
 export { ClassLabels } from "./labels.js";
 export { fastLogdet, inverse } from "./linalg.js";
 export * from "./math.js";

@@ -14,6 +14,11 @@ export interface InputOptions {
   readonly allowNaN?: boolean;
   /** ±inf allowed; almost no estimator accepts it */
   readonly allowInf?: boolean;
+  /**
+   * the method calls checkFinite itself, only when its results show a non-finite value (a linear model's
+   * scores: a NaN or ±inf feature makes every score of its row NaN or ±inf), sparing a pass over X
+   */
+  readonly finiteCheckedByMethod?: boolean;
 }
 
 /** What Python's float() accepts (numpy converts object arrays of numeric strings with it). */
@@ -91,7 +96,7 @@ function fromTable(X: Table, opts: InputOptions): Matrix {
  * Whether every value is finite, without a branch per value: `v * 0` is 0 for a finite v and NaN for NaN
  * or ±inf, so the sums stay 0 unless one is not finite. Four sums let the additions overlap.
  */
-function allFinite(d: Float64Array): boolean {
+export function allFinite(d: Float64Array): boolean {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -123,17 +128,21 @@ export function inputMatrix(X: Input, opts: InputOptions): Matrix {
   if (m.rows === 0) {
     throw new InvalidInputError(`${opts.estimator} needs at least one sample, got 0 rows`);
   }
-  if ((!opts.allowNaN || !opts.allowInf) && !allFinite(m.data)) {
-    const d = m.data;
-    for (let i = 0; i < d.length; i++) {
-      const v = d[i];
-      if (Number.isFinite(v)) continue;
-      if (Number.isNaN(v) ? !opts.allowNaN : !opts.allowInf) {
-        throw new InvalidInputError(
-          `Input X contains ${Number.isNaN(v) ? "NaN" : "infinity"} at [${Math.floor(i / m.cols)}, ${i % m.cols}]; ${opts.estimator} does not accept ${Number.isNaN(v) ? "missing values" : "infinite values"}`,
-        );
-      }
+  if (!opts.finiteCheckedByMethod) checkFinite(m, opts);
+  return m;
+}
+
+/** Refuses the NaN or ±inf values the estimator does not accept, naming the first one. */
+export function checkFinite(m: Matrix, opts: InputOptions): void {
+  if ((opts.allowNaN && opts.allowInf) || allFinite(m.data)) return;
+  const d = m.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (Number.isFinite(v)) continue;
+    if (Number.isNaN(v) ? !opts.allowNaN : !opts.allowInf) {
+      throw new InvalidInputError(
+        `Input X contains ${Number.isNaN(v) ? "NaN" : "infinity"} at [${Math.floor(i / m.cols)}, ${i % m.cols}]; ${opts.estimator} does not accept ${Number.isNaN(v) ? "missing values" : "infinite values"}`,
+      );
     }
   }
-  return m;
 }

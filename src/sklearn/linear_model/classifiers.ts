@@ -41,7 +41,7 @@ function linearClassifier(
     methods.predict_proba = (X) => proba(decisionScores(w, X));
     methods.predict_log_proba = (X) => logOf(proba(decisionScores(w, X)));
   }
-  return { methods };
+  return { methods, finiteCheckedByMethod: true };
 }
 
 /** Softmax over the decision values; a binary multinomial model scores [-d, d]. */

@@ -1,6 +1,8 @@
 import type { NDArray } from "../../pickle/values.js";
 import {
+  allFinite,
   type ClassLabels,
+  checkFinite,
   expit,
   float64Array,
   linearForward,
@@ -23,6 +25,8 @@ export interface LinearWeights {
   readonly b: Float64Array;
   /** coef_ was 1-D: scikit-learn returns 1-D predictions */
   readonly flat: boolean;
+  /** the estimator, for messages */
+  readonly owner: string;
 }
 
 export function linearWeights(state: State): LinearWeights {
@@ -31,18 +35,28 @@ export function linearWeights(state: State): LinearWeights {
   // fit_intercept=False stores intercept_ = 0.0 (a Python float)
   const raw = state.f64("intercept_");
   const b = raw.length === W.rows ? raw : new Float64Array(W.rows).fill(raw[0]);
-  return { W, b, flat };
+  return { W, b, flat, owner: state.owner };
+}
+
+/**
+ * `X @ coef_.T + intercept_`, checking X through the result: a NaN or ±inf feature makes its row's scores
+ * NaN or ±inf, so X is scanned only when a score is (estimators built with finiteCheckedByMethod).
+ */
+function forward(w: LinearWeights, X: Matrix): Matrix {
+  const out = linearForward(X, w.W, w.b);
+  if (!allFinite(out.data)) checkFinite(X, { estimator: w.owner });
+  return out;
 }
 
 /** `X @ coef_.T + intercept_`, shaped as scikit-learn returns it (1-D for a 1-D coef_ or a single output). */
 export function linearPredict(w: LinearWeights, X: Matrix): NDArray {
-  const out = linearForward(X, w.W, w.b);
+  const out = forward(w, X);
   return float64Array(out.data, w.flat || out.cols === 1 ? [out.rows] : [out.rows, out.cols]);
 }
 
 /** A linear classifier's raw scores: one column per class, or one column (the positive class) when binary. */
 export function decisionScores(w: LinearWeights, X: Matrix): Matrix {
-  return linearForward(X, w.W, w.b);
+  return forward(w, X);
 }
 
 /** `decision_function`: 1-D when there is one score per sample. */

@@ -31,6 +31,6 @@ const LINEAR_REGRESSORS = [
 for (const name of LINEAR_REGRESSORS) {
   registerNumericEstimator(name, (state) => {
     const w = linearWeights(state);
-    return { methods: { predict: (X) => linearPredict(w, X) } };
+    return { methods: { predict: (X) => linearPredict(w, X) }, finiteCheckedByMethod: true };
   });
 }
