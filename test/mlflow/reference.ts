@@ -69,8 +69,12 @@ export function ndarray(spec: ArraySpec): NDArray {
   const d = dtype(spec.dtype);
   const data = spec.data;
   switch (`${d.kind}${d.itemsize}`) {
-    case "f8":
-      return { dtype: d, shape: spec.shape, data: Float64Array.from(data as number[]) };
+    case "f8": // null is a missing value
+      return {
+        dtype: d,
+        shape: spec.shape,
+        data: Float64Array.from(data, (v) => (v === null ? Number.NaN : (v as number))),
+      };
     case "f4":
       return { dtype: d, shape: spec.shape, data: Float32Array.from(data as number[]) };
     case "i8":
@@ -79,6 +83,10 @@ export function ndarray(spec: ArraySpec): NDArray {
       return { dtype: d, shape: spec.shape, data: Int32Array.from(data as number[]) };
     case "i1":
       return { dtype: d, shape: spec.shape, data: Int8Array.from(data as number[]) };
+    case "u2":
+      return { dtype: d, shape: spec.shape, data: Uint16Array.from(data as number[]) };
+    case "u8":
+      return { dtype: d, shape: spec.shape, data: BigUint64Array.from(data as number[], (v) => BigInt(v)) };
     case "b1":
       return { dtype: d, shape: spec.shape, data: Uint8Array.from(data as boolean[], Number) };
     default:
