@@ -20,7 +20,7 @@ export function registerColumnTransformer(
   });
 }
 
-export function columnEstimator(
+function columnEstimator(
   obj: PyObject,
   state: State,
   transform: (cols: Columns) => NDArray,

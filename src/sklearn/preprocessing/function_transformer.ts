@@ -1,10 +1,10 @@
 import type { NDArray, PyObject } from "../../pickle/values.js";
-import { columnsMatrix, inputColumns, OBJECT_DTYPE } from "../common/columns.js";
-import { FLOAT64, matrixToArray, State, UnsupportedEstimatorError } from "../common/index.js";
+import { type Columns, columnsMatrix, inputColumns, OBJECT_DTYPE } from "../common/columns.js";
+import { FLOAT64, inputMatrix, matrixToArray, State, UnsupportedEstimatorError } from "../common/index.js";
 import { hstack } from "../compose/hstack.js";
-import type { Input } from "../estimator.js";
+import type { Input, Table } from "../estimator.js";
 import { checkArrayTransform, isCheckArrayPartial } from "./check_array.js";
-import { columnEstimator, inputEstimator } from "./column_estimator.js";
+import { inputEstimator } from "./column_estimator.js";
 import { mapCells, registerFitted } from "./transformer.js";
 import { elementwise } from "./ufuncs.js";
 
@@ -33,16 +33,25 @@ registerFitted("FunctionTransformer", (obj) => {
   const func = s.opt("func");
   // validate=False: FunctionTransformer.transform hands X to check_array as it came
   if (isCheckArrayPartial(func)) return inputEstimator(obj, s, checkArrayTransform(func as PyObject));
-  if (func === undefined)
-    return columnEstimator(obj, s, (cols) =>
-      identityTransform({
-        kind: "table",
-        rows: cols.rows,
-        columns: cols.columns.map((values, j) => ({ name: cols.names?.[j] ?? `x${j}`, values })),
-      }),
-    );
-  const f = elementwise(func, "FunctionTransformer.func");
-  return columnEstimator(obj, s, (cols) =>
-    matrixToArray(mapCells(columnsMatrix(cols, "FunctionTransformer", true), (x) => f(x))),
-  );
+  const f = func === undefined ? undefined : elementwise(func, "FunctionTransformer.func");
+  // validate=True runs check_array first (feature count, numbers, no NaN or inf); validate=False hands X
+  // to func as it came, whatever its width
+  const validate = s.opt("validate") === true;
+  return inputEstimator(obj, s, (X, opts) => {
+    if (validate) {
+      const m = inputMatrix(X, opts);
+      return matrixToArray(f === undefined ? m : mapCells(m, (x) => f(x)));
+    }
+    const cols = inputColumns(X, { estimator: opts.estimator, featureNames: opts.featureNames });
+    if (f === undefined) return identityTransform(tableOf(cols));
+    return matrixToArray(mapCells(columnsMatrix(cols, "FunctionTransformer", true), (x) => f(x)));
+  });
 });
+
+function tableOf(cols: Columns): Table {
+  return {
+    kind: "table",
+    rows: cols.rows,
+    columns: cols.columns.map((values, j) => ({ name: cols.names?.[j] ?? `x${j}`, values })),
+  };
+}
