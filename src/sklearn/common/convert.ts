@@ -85,6 +85,16 @@ export function toInt32(v: unknown, what: string): Int32Array {
   if (isNDArray(v) && (v.data instanceof BigInt64Array || v.data instanceof BigUint64Array)) {
     return int64ToInt32(v.data, what);
   }
+  if (
+    isNDArray(v) &&
+    (v.data instanceof Int32Array ||
+      v.data instanceof Int16Array ||
+      v.data instanceof Uint16Array ||
+      v.data instanceof Int8Array ||
+      v.data instanceof Uint8Array)
+  ) {
+    return Int32Array.from(v.data);
+  }
   const f = toFloat64(v, what);
   const out = new Int32Array(f.length);
   for (let i = 0; i < f.length; i++) {

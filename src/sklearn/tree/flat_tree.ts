@@ -19,9 +19,6 @@ export class FlatTree {
   readonly nClasses: Int32Array;
   /** max(nClasses): the last axis of `values` */
   readonly valueStride: number;
-  readonly left: Int32Array;
-  readonly right: Int32Array;
-  feature: Int32Array;
   readonly threshold: Float64Array;
   /** 1 where NaN goes left (scikit-learn >= 1.3); undefined for older trees, which never saw NaN */
   readonly missingGoLeft: Uint8Array | undefined;
@@ -29,8 +26,8 @@ export class FlatTree {
   /** node_count × n_outputs × valueStride, as scikit-learn stores `tree_.value` */
   readonly values: Float64Array;
   /**
-   * What prediction walks: 4 ints per node (left, right, feature, the child NaN goes to), one cache line
-   * for every 4 nodes, beside `threshold`. Built from the fields above.
+   * The tree's structure, as prediction walks it: 4 ints per node (left, right, feature, the child NaN goes
+   * to), one cache line for every 4 nodes, beside `threshold`. A leaf's left child is LEAF.
    */
   packed: Int32Array;
 
@@ -48,37 +45,46 @@ export class FlatTree {
       if (f === undefined) throw new EstimatorStateError(`Tree.nodes has no field '${name}'`);
       return f;
     };
-    this.left = toInt32(field("left_child"), "Tree.nodes.left_child");
-    this.right = toInt32(field("right_child"), "Tree.nodes.right_child");
-    this.feature = toInt32(field("feature"), "Tree.nodes.feature");
+    const left = toInt32(field("left_child"), "Tree.nodes.left_child");
+    const right = toInt32(field("right_child"), "Tree.nodes.right_child");
+    const feature = toInt32(field("feature"), "Tree.nodes.feature");
     this.threshold = toFloat64(field("threshold"), "Tree.nodes.threshold");
     this.nNodeSamples = toFloat64(field("n_node_samples"), "Tree.nodes.n_node_samples");
     const missing = nodes.fields.get("missing_go_to_left");
-    this.missingGoLeft = missing === undefined ? undefined : Uint8Array.from(toInt32(missing, "Tree.nodes"));
+    this.missingGoLeft =
+      missing === undefined || missing.data instanceof Uint8Array
+        ? (missing?.data as Uint8Array | undefined)
+        : Uint8Array.from(toInt32(missing, "Tree.nodes.missing_go_to_left"));
     const values = state.array("values");
     this.values = toFloat64(values, "Tree.values");
     this.valueStride = values.shape[2] ?? 1;
     if (
-      this.left.length !== this.nodeCount ||
+      left.length !== this.nodeCount ||
       this.values.length !== this.nodeCount * this.nOutputs * this.valueStride
     ) {
       throw new EstimatorStateError(
-        `Tree has ${this.nodeCount} nodes but arrays of ${this.left.length} nodes and ${this.values.length} values`,
+        `Tree has ${this.nodeCount} nodes but arrays of ${left.length} nodes and ${this.values.length} values`,
       );
     }
     for (let n = 0; n < this.nodeCount; n++) {
-      const l = this.left[n];
+      const l = left[n];
       if (l === LEAF) continue;
-      const r = this.right[n];
+      const r = right[n];
       if (l <= n || r <= n || l >= this.nodeCount || r >= this.nodeCount) {
         throw new EstimatorStateError(`Tree node ${n} has children ${l}, ${r} outside the tree`);
       }
-      const f = this.feature[n];
+      const f = feature[n];
       if (f < 0 || f >= this.nFeatures) {
         throw new EstimatorStateError(`Tree node ${n} splits on feature ${f} of ${this.nFeatures}`);
       }
     }
-    this.packed = pack(this);
+    this.packed = new Int32Array(this.nodeCount * 4);
+    for (let n = 0; n < this.nodeCount; n++) {
+      this.packed[4 * n] = left[n];
+      this.packed[4 * n + 1] = right[n];
+      this.packed[4 * n + 2] = feature[n];
+      this.packed[4 * n + 3] = this.missingGoLeft?.[n] === 1 ? left[n] : right[n];
+    }
   }
 
   /**
@@ -91,11 +97,13 @@ export class FlatTree {
 
   /** Depth of every node (root 0), for isolation path lengths. */
   depths(): Int32Array {
+    const { packed } = this;
     const depth = new Int32Array(this.nodeCount);
     for (let n = 0; n < this.nodeCount; n++) {
-      if (this.left[n] === LEAF) continue;
-      depth[this.left[n]] = depth[n] + 1;
-      depth[this.right[n]] = depth[n] + 1;
+      const l = packed[4 * n];
+      if (l === LEAF) continue;
+      depth[l] = depth[n] + 1;
+      depth[packed[4 * n + 1]] = depth[n] + 1;
     }
     return depth;
   }
@@ -104,21 +112,13 @@ export class FlatTree {
   withFeatureMap(map: Int32Array): FlatTree {
     const copy = Object.create(FlatTree.prototype) as FlatTree;
     Object.assign(copy, this);
-    copy.feature = this.feature.map((f) => (f >= 0 ? map[f] : f));
-    copy.packed = pack(copy);
+    copy.packed = this.packed.slice();
+    for (let at = 2; at < copy.packed.length; at += 4) {
+      const f = copy.packed[at];
+      if (f >= 0) copy.packed[at] = map[f];
+    }
     return copy;
   }
-}
-
-function pack(t: FlatTree): Int32Array {
-  const out = new Int32Array(t.nodeCount * 4);
-  for (let n = 0; n < t.nodeCount; n++) {
-    out[4 * n] = t.left[n];
-    out[4 * n + 1] = t.right[n];
-    out[4 * n + 2] = t.feature[n];
-    out[4 * n + 3] = t.missingGoLeft?.[n] === 1 ? t.left[n] : t.right[n];
-  }
-  return out;
 }
 
 /** The tree walk, written once and monomorphic: `v <= t` left, `v > t` right, neither (NaN) the NaN child. */
