@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCodes, ModelserveError } from "../../src/errors.js";
 import { runtime } from "../../src/runtimes/sklearn/index.js";
+import { outputTensor } from "../../src/runtimes/sklearn/tensors.js";
 import type { ServerHandle } from "../../src/server/index.js";
 import type { InferenceRequest, Tensor } from "../../src/server/protocol/tensor.js";
 import { startGrpcFixture } from "../server/grpc-harness.js";
@@ -312,6 +313,48 @@ describe("sklearn runtime: output datatypes follow the numpy dtype (MLServer's N
       });
     });
   }
+});
+
+describe("sklearn runtime: outputTensor for arrays no fixture makes", () => {
+  const obj = (data: unknown[]) => ({
+    dtype: { kind: "O" as const, itemsize: 8, byteorder: "|" as const, str: "|O" },
+    shape: [data.length],
+    data,
+  });
+
+  it("sends an object array of numbers as FP64 (None as NaN) and one of Python bools as BOOL", () => {
+    const nums = outputTensor("transform", obj([1, 2.5, null, 7n]));
+    expect(nums).toMatchObject({ datatype: "FP64", shape: [4, 1] });
+    expect(Array.from(nums.data as Float64Array)).toEqual([1, 2.5, Number.NaN, 7]);
+    const flags = outputTensor("predict", obj([true, false]));
+    expect(flags).toMatchObject({ datatype: "BOOL" });
+    expect(Array.from(flags.data as Uint8Array)).toEqual([1, 0]);
+  });
+
+  it("prints a mixed object array as Python's str() would, as BYTES", () => {
+    const t = outputTensor("transform", obj(["red", 3, null, true, Number.NaN]));
+    expect(t.datatype).toBe("BYTES");
+    expect((t.data as Uint8Array[]).map((b) => dec.decode(b))).toEqual(["red", "3", "None", "True", "nan"]);
+  });
+
+  it("converts storage wider than the dtype (an int32 dtype held in a Float64Array) to the datatype's", () => {
+    const t = outputTensor("predict", {
+      dtype: { kind: "i", itemsize: 4, byteorder: "<", str: "<i4" },
+      shape: [2],
+      data: Float64Array.of(3, -1),
+    });
+    expect(t.datatype).toBe("INT32");
+    expect(t.data).toEqual(Int32Array.of(3, -1));
+  });
+
+  it("refuses a dtype with no V2 datatype, naming it", () => {
+    const complex = {
+      dtype: { kind: "c" as const, itemsize: 16, byteorder: "<" as const, str: "<c16" },
+      shape: [1],
+      data: [] as unknown[],
+    };
+    expect(() => outputTensor("predict", complex)).toThrow(/<c16, which has no V2 datatype/);
+  });
 });
 
 describe("sklearn runtime behind the REST server", () => {
