@@ -160,7 +160,8 @@ function culprit(message: string): string | undefined {
   return (
     /missing inputs \['([^']+)'/.exec(message)?.[1] ??
     /for column (\S+?)\./.exec(message)?.[1] ??
-    /\('([^']+)', "Failed to validate/.exec(message)?.[1]
+    /Invalid parameters found: \{\('([^']+)'/.exec(message)?.[1] ??
+    /dataframe column '([^']+)'/.exec(message)?.[1]
   );
 }
 
