@@ -237,39 +237,69 @@ export class DataPlane {
     return this.readyEntry(name, version).metadata?.inputs ?? [];
   }
 
-  async infer(
+  infer(name: string, version: string | undefined, request: InferenceRequest): Promise<InferenceResponse> {
+    try {
+      return Promise.resolve(this.inferNow(name, version, request));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * `infer` for the transports' hot paths: when the model answers synchronously so does this, with no
+   * promise and no microtask in between, and errors are thrown rather than rejected.
+   */
+  inferNow(
     name: string,
     version: string | undefined,
     request: InferenceRequest,
-  ): Promise<InferenceResponse> {
+  ): InferenceResponse | Promise<InferenceResponse> {
     const entry = this.readyEntry(name, version);
     checkInputs(entry, request);
     checkRequestedOutputs(entry, request);
     if (request.id === undefined) request.id = randomUUID();
     const started = performance.now();
-    let ok = false;
+    let produced: InferenceResponse | Promise<InferenceResponse>;
     try {
-      const pending = entry.model!.infer(request);
-      // a synchronous model cannot be interrupted anyway: only a pending answer gets a timer
-      const produced =
-        this.inferTimeoutMs > 0 && pending instanceof Promise
-          ? await withTimeout(pending, this.inferTimeoutMs, name)
-          : await pending;
-      const response: InferenceResponse = {
-        model_name: entry.name,
-        id: request.id,
-        outputs: selectOutputs(entry, request, produced.outputs),
-      };
-      if (entry.version !== undefined) response.model_version = entry.version;
-      if (produced.parameters !== undefined) response.parameters = produced.parameters;
-      ok = true;
-      return response;
+      produced = entry.model!.infer(request);
     } catch (e) {
-      if (isModelserveError(e)) throw e;
-      throw new InferenceFailedError(name, errorMessage(e), { cause: e });
-    } finally {
-      this.observer?.observe(entry.name, entry.version, (performance.now() - started) / 1000, ok);
+      throw this.failed(entry, started, e);
     }
+    if (!(produced instanceof Promise)) return this.answer(entry, request, produced, started);
+    // a synchronous model cannot be interrupted anyway: only a pending answer gets a timer
+    const pending = this.inferTimeoutMs > 0 ? withTimeout(produced, this.inferTimeoutMs, name) : produced;
+    return pending.then(
+      (done) => this.answer(entry, request, done, started),
+      (e: unknown) => {
+        throw this.failed(entry, started, e);
+      },
+    );
+  }
+
+  /** The response the client asked for, from the model's answer; observed as a success. */
+  private answer(
+    entry: ModelEntry,
+    request: InferenceRequest,
+    produced: InferenceResponse,
+    started: number,
+  ): InferenceResponse {
+    let outputs: Tensor[];
+    try {
+      outputs = selectOutputs(entry, request, produced.outputs);
+    } catch (e) {
+      throw this.failed(entry, started, e);
+    }
+    this.observer?.observe(entry.name, entry.version, (performance.now() - started) / 1000, true);
+    const response: InferenceResponse = { model_name: entry.name, id: request.id, outputs };
+    if (entry.version !== undefined) response.model_version = entry.version;
+    if (produced.parameters !== undefined) response.parameters = produced.parameters;
+    return response;
+  }
+
+  /** Observes a failed inference and gives the error to throw: a model's own error becomes INFERENCE_FAILED. */
+  private failed(entry: ModelEntry, started: number, e: unknown): Error {
+    this.observer?.observe(entry.name, entry.version, (performance.now() - started) / 1000, false);
+    return isModelserveError(e) ? e : new InferenceFailedError(entry.name, errorMessage(e), { cause: e });
   }
 
   async repositoryIndex(options: { ready?: boolean } = {}): Promise<RepositoryIndexEntry[]> {

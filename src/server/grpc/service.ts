@@ -41,10 +41,16 @@ export function inferenceHandlers(dataplane: DataPlane): UntypedServiceImplement
         properties: propertiesToWire(m.parameters),
       };
     }),
-    ModelInfer: unary(async (req: ModelInferRequestMessage): Promise<ModelInferResponseMessage> => {
-      const request = requestFromWire(req);
-      const response = await dataplane.infer(req.model_name ?? "", versionOf(req), request);
-      return responseToWire(response, req.raw_input_contents.length > 0);
-    }),
+    // synchronous end to end for a synchronous model: the answer goes out in the call's own tick
+    ModelInfer: unary(
+      (req: ModelInferRequestMessage): ModelInferResponseMessage | Promise<ModelInferResponseMessage> => {
+        const request = requestFromWire(req);
+        const raw = req.raw_input_contents.length > 0;
+        const response = dataplane.inferNow(req.model_name ?? "", versionOf(req), request);
+        return response instanceof Promise
+          ? response.then((r) => responseToWire(r, raw))
+          : responseToWire(response, raw);
+      },
+    ),
   };
 }

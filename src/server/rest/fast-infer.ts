@@ -3,7 +3,13 @@ import type { Logger } from "pino";
 import type { DataPlane } from "../dataplane.js";
 import { BadRequestError } from "../errors.js";
 import type { ServerMetrics } from "../metrics.js";
-import { HEADER_LENGTH, inferHttp, JSON_CONTENT_TYPE, type ModelParams } from "./infer-route.js";
+import {
+  HEADER_LENGTH,
+  type HttpInferResult,
+  inferHttp,
+  JSON_CONTENT_TYPE,
+  type ModelParams,
+} from "./infer-route.js";
 import { toHttpError } from "./status.js";
 
 /**
@@ -65,7 +71,7 @@ export class FastInferRoute {
     req.on("end", () => {
       if (res.headersSent) return;
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      void this.run(req, res, match, route, body, started);
+      this.run(req, res, match, route, body, started);
     });
     return true;
   }
@@ -87,45 +93,75 @@ export class FastInferRoute {
     req.resume();
   }
 
-  private async run(
+  /** Answers in the same tick when the model is synchronous: no promise between the body and the reply. */
+  private run(
     req: IncomingMessage,
     res: ServerResponse,
     match: RegExpExecArray,
     route: string,
     body: Buffer,
     started: number,
-  ): Promise<void> {
+  ): void {
     let params: ModelParams | undefined;
     try {
       params =
         match[2] === undefined
           ? { model: decodeSegment(match[1]) }
           : { model: decodeSegment(match[1]), version: decodeSegment(match[2]) };
-      const result = await inferHttp(this.options.dataplane, params, req.headers[HEADER_LENGTH], body);
-      if (result.headerLength !== undefined) res.setHeader(HEADER_LENGTH, result.headerLength);
-      this.reply(res, route, started, 200, result.contentType, result.body);
-      const logger = this.options.logger;
-      if (logger.isLevelEnabled("debug")) {
-        const ms = performance.now() - started;
-        logger.debug(
-          { reqId: result.id, model: params.model, version: params.version, status: 200, ms },
-          "inference",
+      const result = inferHttp(this.options.dataplane, params, req.headers[HEADER_LENGTH], body);
+      if (result instanceof Promise) {
+        const known = params;
+        result.then(
+          (done) => this.succeeded(res, route, started, known, done),
+          (e: unknown) => this.failed(req, res, route, started, known, e),
         );
+      } else {
+        this.succeeded(res, route, started, params, result);
       }
     } catch (e) {
-      const { status, body: error } = toHttpError(e);
-      const logger = this.options.logger;
-      const ms = performance.now() - started;
-      if (status >= 500) {
-        logger.error(
-          { model: params?.model, version: params?.version, url: req.url, status, ms, err: e },
-          error.error,
-        );
-      } else if (logger.isLevelEnabled("debug")) {
-        logger.debug({ model: params?.model, version: params?.version, status, ms }, error.error);
-      }
-      this.reply(res, route, started, status, JSON_CONTENT_TYPE, JSON.stringify(error));
+      this.failed(req, res, route, started, params, e);
     }
+  }
+
+  private succeeded(
+    res: ServerResponse,
+    route: string,
+    started: number,
+    params: ModelParams,
+    result: HttpInferResult,
+  ): void {
+    if (result.headerLength !== undefined) res.setHeader(HEADER_LENGTH, result.headerLength);
+    this.reply(res, route, started, 200, result.contentType, result.body);
+    const logger = this.options.logger;
+    if (logger.isLevelEnabled("debug")) {
+      const ms = performance.now() - started;
+      logger.debug(
+        { reqId: result.id, model: params.model, version: params.version, status: 200, ms },
+        "inference",
+      );
+    }
+  }
+
+  private failed(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: string,
+    started: number,
+    params: ModelParams | undefined,
+    e: unknown,
+  ): void {
+    const { status, body: error } = toHttpError(e);
+    const logger = this.options.logger;
+    const ms = performance.now() - started;
+    if (status >= 500) {
+      logger.error(
+        { model: params?.model, version: params?.version, url: req.url, status, ms, err: e },
+        error.error,
+      );
+    } else if (logger.isLevelEnabled("debug")) {
+      logger.debug({ model: params?.model, version: params?.version, status, ms }, error.error);
+    }
+    this.reply(res, route, started, status, JSON_CONTENT_TYPE, JSON.stringify(error));
   }
 
   private reply(

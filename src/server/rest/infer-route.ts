@@ -4,7 +4,7 @@ import { decodeJsonInferenceRequest } from "../codecs/json-request.js";
 import { encodeInferenceResponse } from "../codecs/json-response.js";
 import type { DataPlane } from "../dataplane.js";
 import { BadRequestError } from "../errors.js";
-import type { InferenceRequest } from "../protocol/tensor.js";
+import type { InferenceRequest, InferenceResponse } from "../protocol/tensor.js";
 
 /**
  * POST /v2/models/{m}[/versions/{v}]/infer, JSON or with Triton's binary tensor extension: a JSON header
@@ -74,13 +74,16 @@ export interface HttpInferResult {
   id: string | undefined;
 }
 
-/** Runs one REST inference from its body bytes and its Inference-Header-Content-Length header. */
-export async function inferHttp(
+/**
+ * Runs one REST inference from its body bytes and its Inference-Header-Content-Length header;
+ * synchronously when the model answers synchronously (DataPlane.inferNow), and then errors are thrown.
+ */
+export function inferHttp(
   dataplane: DataPlane,
   params: ModelParams,
   headerLengthValue: string | string[] | undefined,
   body: Buffer | undefined,
-): Promise<HttpInferResult> {
+): HttpInferResult | Promise<HttpInferResult> {
   const length = headerLength(headerLengthValue, body?.length ?? 0);
   let inference: InferenceRequest;
   let allBinary = false;
@@ -93,8 +96,18 @@ export async function inferHttp(
     const bytes = body!;
     inference = decodeJsonInferenceRequest(bytes.subarray(0, length), bytes.subarray(length));
   }
-  const response = await dataplane.infer(params.model, params.version, inference);
-  const encoded = encodeInferenceResponse(response, inference, allBinary);
+  const response = dataplane.inferNow(params.model, params.version, inference);
+  return response instanceof Promise
+    ? response.then((r) => encodeHttp(r, inference, allBinary))
+    : encodeHttp(response, inference, allBinary);
+}
+
+function encodeHttp(
+  response: InferenceResponse,
+  request: InferenceRequest,
+  allBinary: boolean,
+): HttpInferResult {
+  const encoded = encodeInferenceResponse(response, request, allBinary);
   if (encoded.binary.length === 0)
     return { body: encoded.json, contentType: JSON_CONTENT_TYPE, id: response.id };
   const head = Buffer.from(encoded.json, "utf8");
