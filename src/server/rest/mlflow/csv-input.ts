@@ -56,11 +56,12 @@ function parseFloatField(text: string): number | undefined {
 }
 
 /** The values pandas' parser makes of one column's fields (undefined: a missing field). */
-function columnValues(fields: readonly (string | undefined)[]): PyJson[] {
+function columnValues(fields: readonly (string | undefined)[], asText: boolean): PyJson[] {
   const present: string[] = [];
   for (const f of fields) if (f !== undefined && !NA_VALUES.has(f)) present.push(f.trim());
   const missing = present.length < fields.length;
   const isMissing = (f: string | undefined): f is undefined => f === undefined || NA_VALUES.has(f);
+  if (asText) return fields.map((f) => (isMissing(f) ? Number.NaN : f));
   if (present.every((f) => INTEGER.test(f))) {
     // an int column with a missing field is float64; one without stays ints (int64, uint64 or object)
     return fields.map((f) => (isMissing(f) ? Number.NaN : missing ? Number(f.trim()) : BigInt(f.trim())));
@@ -85,7 +86,11 @@ function columnNames(header: readonly string[]): string[] {
   });
 }
 
-export function decodeCsvScoringRequest(text: string): Frame {
+/**
+ * `textColumns`: the columns a signature types as strings, which mlflow reads with `dtype=str` (so
+ * "0012" stays "0012").
+ */
+export function decodeCsvScoringRequest(text: string, textColumns: ReadonlySet<string> = new Set()): Frame {
   let records: string[][];
   try {
     records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
@@ -109,7 +114,13 @@ export function decodeCsvScoringRequest(text: string): Frame {
   const columns: FrameColumn[] = names.map((name, j) =>
     rows.length === 0
       ? frameColumn(name, [])
-      : frameColumn(name, columnValues(rows.map((row) => row[indexFields + j]))),
+      : frameColumn(
+          name,
+          columnValues(
+            rows.map((row) => row[indexFields + j]),
+            textColumns.has(name),
+          ),
+        ),
   );
   return { kind: "frame", rows: rows.length, columns };
 }

@@ -1,9 +1,12 @@
 import { ErrorCodes, ModelserveError } from "../../../errors.js";
+import type { MlflowModel } from "../../../mlflow/model.js";
 import type { PyfuncModel } from "../../../mlflow/pyfunc.js";
+import type { Schema } from "../../../mlflow/signature.js";
 import { BadRequestError } from "../../errors.js";
 import { decodeCsvScoringRequest } from "./csv-input.js";
 import { decodeJsonScoringRequest, SCORING_PROTOCOL_CHANGE_INFO, type ScoringRequest } from "./json-input.js";
 import { predictionsJson } from "./predictions.js";
+import { castToSchema } from "./schema-cast.js";
 
 /**
  * One `POST /invocations`, transport aside: the content type picks the decoder (JSON keys or CSV), the
@@ -69,10 +72,30 @@ function utf8(body: Uint8Array): string {
   }
 }
 
-export function decodeScoringRequest(contentType: string | undefined, body: Uint8Array): ScoringRequest {
+/** The columns a column-based schema types as strings. */
+function stringColumns(schema: Schema | undefined): Set<string> {
+  const names = new Set<string>();
+  if (schema?.kind === "columns") {
+    for (const c of schema.columns) if (c.type === "string" && c.name !== undefined) names.add(c.name);
+  }
+  return names;
+}
+
+/** Decodes a body, cast to the model's input schema (when it has one) as mlflow casts while parsing. */
+export function decodeScoringRequest(
+  contentType: string | undefined,
+  body: Uint8Array,
+  schema?: Schema,
+): ScoringRequest {
   const mime = mimeTypeOf(contentType);
-  if (mime === CONTENT_TYPE_JSON) return decodeJsonScoringRequest(utf8(body));
-  if (mime === CONTENT_TYPE_CSV) return { input: decodeCsvScoringRequest(utf8(body)) };
+  if (mime === CONTENT_TYPE_JSON) {
+    const { input, params } = decodeJsonScoringRequest(utf8(body));
+    const cast = castToSchema(input, schema);
+    return params === undefined ? { input: cast } : { input: cast, params };
+  }
+  if (mime === CONTENT_TYPE_CSV) {
+    return { input: castToSchema(decodeCsvScoringRequest(utf8(body), stringColumns(schema)), schema) };
+  }
   throw new UnsupportedContentTypeError(
     `This predictor only supports the following content types: Types: ${SUPPORTED.join(", ")}. Got '${contentType}'.`,
   );
@@ -84,7 +107,11 @@ export async function invoke(
   contentType: string | undefined,
   body: Uint8Array,
 ): Promise<string> {
-  const { input, params } = decodeScoringRequest(contentType, body);
+  const { input, params } = decodeScoringRequest(
+    contentType,
+    body,
+    (model as Partial<MlflowModel>).signature?.inputs,
+  );
   let output: Awaited<ReturnType<PyfuncModel["predict"]>>;
   try {
     output = await model.predict(input, params);
