@@ -1,7 +1,7 @@
 import type { DType, NDArray } from "../pickle/values.js";
 import { cast, dtypeOf, elements, OBJECT } from "./arrays.js";
-import { ParamsError, SchemaEnforcementError } from "./errors.js";
-import type { ArrayInput, DictInput, Frame, FrameColumn, PyfuncInput, PyfuncParams } from "./pyfunc.js";
+import { SchemaEnforcementError } from "./errors.js";
+import type { ArrayInput, DictInput, Frame, FrameColumn, PyfuncInput } from "./pyfunc.js";
 import {
   type ColSpec,
   type DataType,
@@ -9,7 +9,6 @@ import {
   NUMPY_OF,
   numpyDtype,
   numpyName,
-  type ParamSpec,
   type Schema,
   type TensorSpec,
 } from "./signature.js";
@@ -60,15 +59,6 @@ function isUpcast(from: DType, to: DType): boolean {
   if ((from.kind === "i" || from.kind === "u") && to.kind === "f" && to.itemsize === 8)
     return from.itemsize <= 6;
   return false;
-}
-
-function asDate(v: unknown): Date | undefined {
-  if (v instanceof Date) return v;
-  if (typeof v === "string") {
-    const d = new Date(v);
-    return Number.isNaN(d.getTime()) ? undefined : d;
-  }
-  return undefined;
 }
 
 /** `_enforce_mlflow_datatype`: one column against its declared type. */
@@ -325,64 +315,4 @@ export function enforceSchema(input: PyfuncInput, schema: Schema): PyfuncInput {
   return schema.kind === "columns"
     ? enforceColumns(input, schema.columns)
     : enforceTensors(input, schema.tensors);
-}
-
-/** `_enforce_param_datatype` for one value. */
-function enforceParamValue(name: string, value: unknown, type: DataType): unknown {
-  if (value === null || value === undefined) return null;
-  const refuse = (): never => {
-    throw new ParamsError(
-      name,
-      `${JSON.stringify(value)} (${typeof value}) cannot be safely converted to ${type}`,
-    );
-  };
-  switch (type) {
-    case "string":
-      return typeof value === "string" ? value : refuse();
-    case "boolean":
-      return typeof value === "boolean" ? value : refuse();
-    case "integer":
-    case "long":
-      if (typeof value === "bigint") return value;
-      return typeof value === "number" && Number.isInteger(value) ? value : refuse();
-    case "float":
-    case "double":
-      if (typeof value === "bigint") return Number(value);
-      return typeof value === "number" ? value : refuse();
-    case "binary":
-      return value instanceof Uint8Array ? value : refuse();
-    case "datetime":
-      return asDate(value) ?? refuse();
-  }
-}
-
-/**
- * `_enforce_params_schema`: without a params schema every param is dropped (MLflow warns and ignores
- * them); with one, unknown params are dropped, known ones checked and converted, absent ones defaulted.
- */
-export function enforceParams(
-  params: PyfuncParams | undefined,
-  specs: readonly ParamSpec[] | undefined,
-): PyfuncParams {
-  if (specs === undefined) return {};
-  const given = params ?? {};
-  const out: Record<string, unknown> = {};
-  for (const spec of specs) {
-    if (!Object.hasOwn(given, spec.name)) {
-      out[spec.name] = spec.default;
-      continue;
-    }
-    const value = given[spec.name];
-    if (spec.shape === null) out[spec.name] = enforceParamValue(spec.name, value, spec.type);
-    else {
-      if (!Array.isArray(value)) {
-        throw new ParamsError(
-          spec.name,
-          `expected a list of ${spec.type} (shape [-1]), got ${JSON.stringify(value)}`,
-        );
-      }
-      out[spec.name] = value.map((v) => enforceParamValue(spec.name, v, spec.type));
-    }
-  }
-  return out;
 }

@@ -2,11 +2,12 @@ import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { extractZip } from "./archive.js";
-import { enforceParams, enforceSchema } from "./enforce.js";
+import { enforceSchema } from "./enforce.js";
 import { MLmodelError, ParamsError } from "./errors.js";
 import type { FlavorModel } from "./flavors/flavor.js";
 import { chooseFlavor, importFlavor } from "./flavors/registry.js";
 import { type MLmodel, readMLmodel } from "./mlmodel.js";
+import { enforceParams } from "./params.js";
 import {
   PREDICT_METHOD,
   type PyfuncInput,
@@ -56,7 +57,7 @@ class LoadedMlflowModel implements MlflowModel {
     const method = params?.[PREDICT_METHOD];
     if (method !== undefined) {
       if (typeof method !== "string")
-        throw new ParamsError(PREDICT_METHOD, `expected a method name, got ${JSON.stringify(method)}`);
+        throw new ParamsError(PREDICT_METHOD, `expected a method name (a string), got a ${typeof method}`);
       flavorParams[PREDICT_METHOD] = method;
     }
     return this.impl.predict(enforced, flavorParams);
