@@ -173,14 +173,16 @@ function targetDType(request: DTypeRequest, src: DType): DType | undefined {
 
 function checkValues(opts: CheckArrayOptions, a: NDArray, cols: number): void {
   const data = a.data as ArrayLike<unknown>;
+  // scikit-learn looks for NaN only in an object array: an infinite object cell goes through
+  const checkInf = !opts.allowInf && a.dtype.kind !== "O";
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
-    if (typeof v !== "number") continue; // object cells other than float NaN are not checked, as numpy does
+    if (typeof v !== "number") continue; // strings and None are not missing values to check_array
     const at = `[${Math.floor(i / cols)}, ${i % cols}]`;
     if (Number.isNaN(v) && !opts.allowNaN) {
       throw new InvalidInputError(`${OWNER}: Input X contains NaN at ${at}`);
     }
-    if (Math.abs(v) === Infinity && !opts.allowInf) {
+    if (checkInf && Math.abs(v) === Infinity) {
       throw new InvalidInputError(`${OWNER}: Input X contains infinity at ${at}`);
     }
     if (opts.nonNegative && v < 0) {
