@@ -1,3 +1,5 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerHandle } from "../../src/server/index.js";
@@ -58,9 +60,15 @@ function expectTensor(out: Json, expected: ArraySpec, tolerance = 1e-9) {
 
 describe("MLflow runtime over V2", () => {
   let server: ServerHandle;
+  let unsigned: string;
   const infer = (model: string, body: unknown) => post(server, `/v2/models/${model}/infer`, body);
 
   beforeAll(async () => {
+    // the tree model with its signature removed from MLmodel: nothing to take metadata or content type from
+    unsigned = await mkdtemp(join(tmpdir(), "ms-mlflow-unsigned-"));
+    await cp(join(MODELS, "sklearn_tensor"), unsigned, { recursive: true });
+    const mlmodel = await readFile(join(unsigned, "MLmodel"), "utf8");
+    await writeFile(join(unsigned, "MLmodel"), mlmodel.replace(/^signature:\n(?: {2}.*\n)+/m, ""));
     const model = (name: string, dir: string, extra: Record<string, unknown> = {}) => ({
       name,
       implementation: "mlflow",
@@ -80,10 +88,12 @@ describe("MLflow runtime over V2", () => {
       model("onnx", "onnx_iris.zip"),
       model("onnx-named", "onnx_named"),
       model("skops", "sklearn_skops"),
+      { name: "unsigned", implementation: "mlserver_mlflow.MLflowRuntime", uri: unsigned },
     ]);
   });
   afterAll(async () => {
     await server?.close();
+    await rm(unsigned, { recursive: true, force: true });
   });
 
   it("describes a column-based model from its signature, as MLServer does", async () => {
@@ -230,6 +240,20 @@ describe("MLflow runtime over V2", () => {
     const ok = await infer("params", { inputs, parameters: good.params });
     expect(ok.status).toBe(200);
     expectTensor(ok.json.outputs[0], good.output as ArraySpec);
+  });
+
+  it("without a signature: no declared inputs, and one input is read as np (MLServer would pass the raw request)", async () => {
+    const meta = (await get(server, "/v2/models/unsigned")).json;
+    expect(meta.inputs).toEqual([]);
+    expect(meta.parameters.content_type).toBeUndefined();
+    const c = caseOf("sklearn_tensor", "predict");
+    const { status, json } = await infer("unsigned", { inputs: [npInput("anything", c.input as ArraySpec)] });
+    expect(status, JSON.stringify(json)).toBe(200);
+    expectTensor(json.outputs[0], c.output as ArraySpec);
+    // no signature, so no enforcement: float32 reaches the model, which reads it as scikit-learn does
+    const f32 = caseOf("sklearn_tensor", "float32 for float64");
+    const relaxed = await infer("unsigned", { inputs: [npInput("anything", f32.input as ArraySpec)] });
+    expect(relaxed.status).toBe(200);
   });
 
   it("a skops model does not load, and says why", async () => {
