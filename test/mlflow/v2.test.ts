@@ -164,11 +164,16 @@ describe("MLflow runtime over V2", () => {
     expect(lacking.json.error).toContain("'city'");
   });
 
-  it("pd: boolean, float and datetime columns (dates in the datetime content type)", async () => {
+  it("pd: boolean, float and datetime columns (dates in the datetime content type, given or from the metadata)", async () => {
     const c = caseOf("sklearn_column_types", "predict");
-    const { status, json } = await infer("types", { inputs: pdInputs(c.input as FrameSpec) });
+    const inputs = pdInputs(c.input as FrameSpec);
+    const { status, json } = await infer("types", { inputs });
     expect(status, JSON.stringify(json)).toBe(200);
     expectTensor(json.outputs[0], c.output as ArraySpec);
+    const bare = inputs.map(({ parameters: _, ...input }: Json) => input);
+    const fromMetadata = await infer("types", { inputs: bare });
+    expect(fromMetadata.status, JSON.stringify(fromMetadata.json)).toBe(200);
+    expectTensor(fromMetadata.json.outputs[0], c.output as ArraySpec);
   });
 
   it("np: one array for an unnamed tensor signature; a wrong dtype is a 400", async () => {
@@ -225,6 +230,14 @@ describe("MLflow runtime over V2", () => {
     }
     const bySetting = await infer("iris-proba-by-setting", { inputs });
     expectTensor(bySetting.json.outputs[0], methods.outputs.predict_log_proba);
+    const onnx = caseOf("onnx_iris", "predict");
+    const onnxInputs = [npInput("input-0", onnx.input as ArraySpec)];
+    const notOnnx = await infer("onnx", {
+      inputs: onnxInputs,
+      parameters: { predict_method: "predict_proba" },
+    });
+    expect(notOnnx.status).toBe(400);
+    expect(notOnnx.json.error).toMatch(/ONNX model has only predict/);
     const unknown = await infer("iris-proba", { inputs, parameters: { predict_method: "fit" } });
     expect(unknown.status).toBe(400);
     expect(unknown.json.error).toMatch(/predict_method.*predict_proba/);
