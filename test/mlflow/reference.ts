@@ -47,6 +47,13 @@ export interface Reference {
 
 export const reference: Reference = JSON.parse(readFileSync(join(FIXTURES, "reference.json"), "utf8"));
 
+/** One recorded case of a model, by name. */
+export function caseOf(model: string, name: string): Case {
+  const c = reference.models[model]?.find((x) => x.name === name);
+  if (c === undefined) throw new Error(`no reference case ${model} / ${name}`);
+  return c;
+}
+
 /** A numpy dtype string ("<f8", "|b1", "<U10", "object") as our DType. */
 export function dtype(str: string): DType {
   if (str === "object" || str === "|O") return { kind: "O", itemsize: 8, byteorder: "|", str: "|O" };

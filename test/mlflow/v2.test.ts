@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerHandle } from "../../src/server/index.js";
 import { get, type Json, post, startTestServer } from "../server/harness.js";
-import { type ArraySpec, type FrameSpec, MODELS, reference } from "./reference.js";
+import { type ArraySpec, caseOf, type FrameSpec, MODELS, reference } from "./reference.js";
 
 /**
  * MLflow models over V2 through the real server, as MLServer's MLflow runtime serves them: `pd` requests
@@ -22,12 +22,6 @@ const DATATYPE: Record<string, string> = {
   object: "BYTES",
   "datetime64[ns]": "BYTES",
 };
-
-function caseOf(model: string, name: string) {
-  const c = reference.models[model].find((x) => x.name === name);
-  if (c === undefined) throw new Error(`no case ${model}/${name}`);
-  return c;
-}
 
 /** A frame as V2 `pd` inputs: one tensor per column. */
 function pdInputs(frame: FrameSpec) {
