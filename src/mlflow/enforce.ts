@@ -61,11 +61,19 @@ function isUpcast(from: DType, to: DType): boolean {
   return false;
 }
 
+/** MLflow's hint for integer columns that became floats because a value is missing. */
+function missingValueHint(column: NDArray, type: DataType): string {
+  if (column.dtype.kind !== "f" || (type !== "integer" && type !== "long")) return "";
+  const values = elements(column) as number[];
+  if (!values.some(Number.isNaN) || !values.every((v) => Number.isNaN(v) || Number.isInteger(v))) return "";
+  return "; a missing value (NaN) makes an integer column float: declare the column double in the signature if values may be missing";
+}
+
 /** `_enforce_mlflow_datatype`: one column against its declared type. */
 export function enforceColumnType(name: string, column: NDArray, type: DataType): NDArray {
   const refuse = (): never => {
     throw new SchemaEnforcementError(
-      `input column '${name}' has type ${dtypeText(column)}, which cannot be safely converted to ${type} (${NUMPY_OF[type]}) as the model signature requires`,
+      `input column '${name}' has type ${dtypeText(column)}, which cannot be safely converted to ${type} (${NUMPY_OF[type]}) as the model signature requires${missingValueHint(column, type)}`,
       name,
     );
   };

@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadMlflowModel, type MlflowModel } from "../../src/mlflow/model.js";
-import { expectCase, MODELS, reference } from "./reference.js";
+import { caseOf, expectCase, MODELS, pyfuncInput, reference } from "./reference.js";
 
 /**
  * Every case make_fixtures.py recorded with mlflow.pyfunc: the same prediction, or a refusal for the same
@@ -21,6 +21,13 @@ describe.each(["folder", "zip"] as const)("MLflow fidelity (%s)", (form) => {
   });
   afterAll(async () => {
     for (const m of models.values()) await m.close();
+  });
+
+  it("names missing values as the likely cause of a float column for an integer one, as MLflow hints", async () => {
+    const c = caseOf("sklearn_pipeline", "missing value in a long column");
+    const model = models.get("sklearn_pipeline") as MlflowModel;
+    expect(() => model.predict(pyfuncInput(c.input), c.params)).toThrow(/missing value \(NaN\)/);
+    expect(c.error?.message).toContain("caused by missing values");
   });
 
   for (const [name, cases] of served) {
