@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { cpuSecondsOfTree } from "./cpu.js";
+import { onServerCpu } from "./pinning.js";
 
-/** Starting and stopping the benchmarked servers, each in its own process so the load generator never shares their CPU. */
+/** Starting and stopping the benchmarked servers, each in its own process on the servers' CPU (pinning.ts). */
 
 export interface Running {
   ports: { http: number; grpc?: number };
@@ -34,9 +35,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
  * full pipe never stalls it.
  */
 export async function startNodeServer(script: string, args: string[] = []): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const [command, commandArgs] = onServerCpu(process.execPath, ["--import", "tsx", script, ...args]);
+  const child = spawn(command, commandArgs, { stdio: ["pipe", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout! });
   const ports = await new Promise<Running["ports"]>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`${script} exited (${code}) before listening`)));
@@ -78,7 +78,8 @@ async function waitFor200(url: string, child: ChildProcess, timeoutMs: number): 
 /** `mlserver start <folder>` from a virtual environment, on free loopback ports; ready when the model is. */
 export async function startMlserver(venv: string, folder: string, model: string): Promise<Running> {
   const [http, grpc, metrics] = [await freePort(), await freePort(), await freePort()];
-  const child = spawn(`${venv}/bin/mlserver`, ["start", folder], {
+  const [command, args] = onServerCpu(`${venv}/bin/mlserver`, ["start", folder]);
+  const child = spawn(command, args, {
     cwd: folder,
     stdio: ["ignore", "ignore", "pipe"],
     env: {

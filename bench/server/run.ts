@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { grpcLoad, grpcLoadGenerator } from "./grpc-load.js";
-import { httpLoad, type LoadOptions, type LoadResult } from "./http-load.js";
+import { httpLoad, httpLoadGenerator, type LoadOptions, type LoadResult } from "./http-load.js";
+import { pinningDescription, pinSelfToLoadCpus } from "./pinning.js";
 import { type Running, startMlserver, startNodeServer } from "./processes.js";
 import { MODEL, REST_BODY, REST_PATH, ROW } from "./workload.js";
 
@@ -11,7 +12,9 @@ import { MODEL, REST_BODY, REST_PATH, ROW } from "./workload.js";
  * ceiling), (b) modelserve with the noop runtime, (c) MLServer with an equivalent echo model; prints
  * req/s, p50/p99 latency and the ratios the inference server's issue sets as goals.
  * Settings (environment): BENCH_CONNECTIONS (default 64), BENCH_DURATION seconds per run (default 5),
- * BENCH_ROUNDS (default 3; the median round is reported), BENCH_WARMUP seconds (default 2), MODELSERVE_VENVS (where setup-mlserver.sh put the MLServer venv).
+ * BENCH_ROUNDS (default 5; the median round is reported), BENCH_WARMUP seconds (default 2), BENCH_PIN=0 (no CPU
+ * pinning, see pinning.ts), BENCH_HTTP_LOAD=autocannon (even when wrk is installed), MODELSERVE_VENVS (where
+ * setup-mlserver.sh put the MLServer venv).
  */
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -33,7 +36,7 @@ const warmup: LoadOptions = {
   connections: options.connections,
   durationSeconds: intFromEnv("BENCH_WARMUP", 2),
 };
-const rounds = intFromEnv("BENCH_ROUNDS", 3);
+const rounds = intFromEnv("BENCH_ROUNDS", 5);
 const mlserverVenv = `${process.env.MODELSERVE_VENVS ?? "/work/venvs"}/mlserver`;
 
 interface Measured extends LoadResult {
@@ -185,8 +188,9 @@ function ratios(rows: Row[]): string[] {
 
 async function main(): Promise<void> {
   process.stderr.write(
-    `server benchmark: ${options.connections} connections, ${rounds} rounds of ${options.durationSeconds} s per target after ${warmup.durationSeconds} s warm-up; gRPC load from ${grpcLoadGenerator()}\n`,
+    `server benchmark: ${options.connections} connections, ${rounds} rounds of ${options.durationSeconds} s per target after ${warmup.durationSeconds} s warm-up; REST load from ${httpLoadGenerator()}, gRPC load from ${grpcLoadGenerator()}; ${pinningDescription()}\n`,
   );
+  pinSelfToLoadCpus();
   const servers: Running[] = [];
   try {
     const ceiling = await startNodeServer(here("./ceiling-server.ts"));
