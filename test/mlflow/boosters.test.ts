@@ -140,6 +140,19 @@ describe("lightgbm flavor: every fixture, from its folder", () => {
     );
   });
 
+  it("a Booster offers predict only (its predict already answers probabilities)", async () => {
+    const c = cases.find((x) => x.case === "lgb_binary")!;
+    const model = await lightgbm.load(flavorContext(c.case, "lightgbm"));
+    expect(() => model.predict(frameOf(c), { predict_method: "predict_proba" })).toThrow(
+      /parameter 'predict_method': a LightGBM Booster has no method "predict_proba"; it offers predict/,
+    );
+    await expect(
+      lightgbm.load(flavorContext(c.case, "lightgbm", { predict_method: "predict_proba" })),
+    ).rejects.toThrow(
+      /the model setting predict_method is "predict_proba", but a LightGBM Booster offers predict/,
+    );
+  });
+
   it("refuses a scikit-learn wrapper (stored pickled) with what to log instead", async () => {
     const context = flavorContext("lgb_binary", "lightgbm");
     const conf = { ...context.conf, model_class: "lightgbm.sklearn.LGBMClassifier", data: "model.pkl" };

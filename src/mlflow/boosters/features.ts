@@ -33,7 +33,7 @@ function copyNumbers(a: NDArray, out: Float64Array, offset: number, stride: numb
   for (let i = 0; i < data.length; i++) out[offset + i * stride] = Number(data[i]);
 }
 
-function describe(names: readonly string[]): string {
+function nameList(names: readonly string[]): string {
   return names.length > 12
     ? `[${names.slice(0, 12).join(", ")}, … (${names.length})]`
     : `[${names.join(", ")}]`;
@@ -49,13 +49,13 @@ function checkNames(columns: readonly string[], layout: FeatureLayout): void {
     missing.length + extra.length === 0
       ? "the same names in another order"
       : [
-          missing.length > 0 ? `missing ${describe(missing)}` : "",
-          extra.length > 0 ? `unexpected ${describe(extra)}` : "",
+          missing.length > 0 ? `missing ${nameList(missing)}` : "",
+          extra.length > 0 ? `unexpected ${nameList(extra)}` : "",
         ]
           .filter((s) => s !== "")
           .join(", ");
   throw new BadRequestError(
-    `${layout.library} feature_names mismatch: the model expects columns ${describe(expected)}, the input has ${describe(columns)} (${why})`,
+    `${layout.library} feature_names mismatch: the model expects columns ${nameList(expected)}, the input has ${nameList(columns)} (${why})`,
   );
 }
 
@@ -91,7 +91,7 @@ export function featureRows(input: PyfuncInput, layout: FeatureLayout): FeatureR
     if (layout.names !== null) {
       // as xgboost's validate_features: an unnamed array cannot show it holds the named features
       throw new BadRequestError(
-        `the ${layout.library} model has feature names ${describe(layout.names)}; send a table (dataframe_split, dataframe_records or content type pd), not an unnamed array`,
+        `the ${layout.library} model has feature names ${nameList(layout.names)}; send a table (dataframe_split, dataframe_records or content type pd), not an unnamed array`,
       );
     }
     if (array.shape.length !== 2 || !isNumeric(array)) {

@@ -18,29 +18,25 @@ export function boosterFile(context: FlavorContext, flavor: string): string {
   return join(context.dir, file);
 }
 
-/**
- * The method a request asks for (`predict_method`), else the model setting, else `predict`; `offered`
- * lists the model's methods. A setting naming another method fails the load, a request the request.
- */
-export function chooseMethod<M extends string>(
+/** The method a request asks for (`predict_method`), else the model's default method. */
+export function requestedMethod<M extends string>(
   offered: ReadonlySet<M>,
-  context: FlavorContext,
   params: PyfuncParams | undefined,
+  fallback: M,
   what: string,
 ): M {
   const requested = params?.[PREDICT_METHOD];
-  if (requested !== undefined) {
-    if (typeof requested !== "string" || !offered.has(requested as M)) {
-      throw new ParamsError(
-        PREDICT_METHOD,
-        `${what} has no method ${JSON.stringify(requested)}; it offers ${[...offered].join(", ")}`,
-      );
-    }
-    return requested as M;
+  if (requested === undefined) return fallback;
+  if (typeof requested !== "string" || !offered.has(requested as M)) {
+    throw new ParamsError(
+      PREDICT_METHOD,
+      `${what} has no method ${JSON.stringify(requested)}; it offers ${[...offered].join(", ")}`,
+    );
   }
-  return defaultMethod(offered, context, what);
+  return requested as M;
 }
 
+/** The model's default method: the model setting `predict_method`, else `predict`; checked at load. */
 export function defaultMethod<M extends string>(
   offered: ReadonlySet<M>,
   context: FlavorContext,

@@ -1,5 +1,5 @@
 import { featureRows } from "../boosters/features.js";
-import { boosterFile, chooseMethod, defaultMethod } from "../boosters/flavor-support.js";
+import { boosterFile, defaultMethod, requestedMethod } from "../boosters/flavor-support.js";
 import type { LgbModel } from "../boosters/lightgbm/model.js";
 import { type LgbObjective, lgbObjective } from "../boosters/lightgbm/objectives.js";
 import { predictValues } from "../boosters/lightgbm/predict.js";
@@ -17,18 +17,20 @@ import type { Flavor, FlavorContext, FlavorModel } from "./flavor.js";
 
 const BOOSTER_CLASS = "lightgbm.basic.Booster";
 const METHODS: ReadonlySet<"predict"> = new Set(["predict"]);
+const WHAT = "a LightGBM Booster";
 
 class LgbFlavorModel implements FlavorModel {
   constructor(
     private readonly model: LgbModel,
     private readonly objective: LgbObjective,
-    private readonly context: FlavorContext,
+    context: FlavorContext,
   ) {
-    defaultMethod(METHODS, context, "a LightGBM Booster");
+    // a setting or request may only name predict: a Booster has no other method
+    defaultMethod(METHODS, context, WHAT);
   }
 
   predict(input: PyfuncInput, params?: PyfuncParams): PyfuncOutput {
-    chooseMethod(METHODS, this.context, params, "a LightGBM Booster");
+    requestedMethod(METHODS, params, "predict", WHAT);
     const rows = featureRows(input, { library: "LightGBM", count: this.model.numFeature, names: null });
     return { kind: "array", array: predictValues(this.model, this.objective, rows, false) };
   }

@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import { featureRows } from "../boosters/features.js";
-import { boosterFile, chooseMethod, defaultMethod } from "../boosters/flavor-support.js";
+import { boosterFile, defaultMethod, requestedMethod } from "../boosters/flavor-support.js";
 import { type XgbEstimator, type XgbMethod, xgbEstimator } from "../boosters/xgboost/estimator.js";
 import { readXgbModel } from "../boosters/xgboost/read.js";
 import { ParamsError } from "../errors.js";
@@ -27,17 +27,18 @@ function outputMargin(params: PyfuncParams | undefined): boolean {
 
 class XgbFlavorModel implements FlavorModel {
   private readonly what: string;
+  private readonly defaultMethod: XgbMethod;
 
   constructor(
     private readonly estimator: XgbEstimator,
-    private readonly context: FlavorContext,
+    context: FlavorContext,
   ) {
     this.what = estimator.modelClass.slice(estimator.modelClass.lastIndexOf(".") + 1);
-    defaultMethod(estimator.methods, context, this.what);
+    this.defaultMethod = defaultMethod(estimator.methods, context, this.what);
   }
 
   predict(input: PyfuncInput, params?: PyfuncParams): PyfuncOutput {
-    const method = chooseMethod<XgbMethod>(this.estimator.methods, this.context, params, this.what);
+    const method = requestedMethod(this.estimator.methods, params, this.defaultMethod, this.what);
     const { model } = this.estimator;
     const rows = featureRows(input, {
       library: "xgboost",
