@@ -1,6 +1,8 @@
-import type { NDArray } from "../../pickle/values.js";
+import type { DType, NDArray } from "../../pickle/values.js";
 import { OBJECT_DTYPE } from "../common/columns.js";
-import { FLOAT64 } from "../common/index.js";
+import { castFloat64 } from "../common/dtype_param.js";
+import { promoteTypes } from "../common/dtypes.js";
+import { BOOL, FLOAT64 } from "../common/index.js";
 
 /** The 2-D form of an output: a 1-D result (a vectorizer's single column…) is one column. */
 function as2d(a: NDArray): { rows: number; cols: number } {
@@ -11,9 +13,15 @@ function isNumeric(a: NDArray): boolean {
   return !Array.isArray(a.data) && a.dtype.kind !== "O";
 }
 
+/** A weighted block's dtype: `block * weight` with a Python float weight is float64, float32 stays float32. */
+function weightedDType(b: NDArray, weight: number): DType {
+  return weight === 1 || (b.dtype.kind === "f" && b.dtype.itemsize === 4) ? b.dtype : FLOAT64;
+}
+
 /**
- * numpy's `hstack` of transformer outputs, as ColumnTransformer and FeatureUnion serve them: float64 when
- * every block is numeric, an object array (values kept) when one holds strings. `weights` scale a block.
+ * numpy's `hstack` of transformer outputs, as ColumnTransformer and FeatureUnion serve them: numeric blocks
+ * promoted to their common dtype (int8 and int64 encoders give int64, any float block gives a float), an
+ * object array (values kept) when one holds strings. `weights` scale a block.
  */
 export function hstack(blocks: readonly NDArray[], rows: number, weights?: readonly number[]): NDArray {
   const dims = blocks.map(as2d);
@@ -39,5 +47,9 @@ export function hstack(blocks: readonly NDArray[], rows: number, weights?: reado
     }
     offset += cols;
   });
-  return { dtype: numeric ? FLOAT64 : OBJECT_DTYPE, shape: [rows, width], data: out };
+  if (!numeric) return { dtype: OBJECT_DTYPE, shape: [rows, width], data: out };
+  // no blocks at all (every column dropped) is scikit-learn's float64 np.zeros((n, 0))
+  const dtype = blocks.map((b, k) => weightedDType(b, weights?.[k] ?? 1)).reduce(promoteTypes, BOOL);
+  if (blocks.length === 0) return { dtype: FLOAT64, shape: [rows, 0], data: new Float64Array(0) };
+  return castFloat64(out as Float64Array, dtype, [rows, width]);
 }
