@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { ArchiveError, extractZip } from "../../src/mlflow/archive.js";
 import { MLmodelError, UnsupportedFlavorError } from "../../src/mlflow/errors.js";
 import { parseMLmodel } from "../../src/mlflow/mlmodel.js";
 import { loadMlflowModel } from "../../src/mlflow/model.js";
-import { MODELS } from "./reference.js";
+import { dtype, MODELS } from "./reference.js";
 
 /** Loading MLflow models: flavors refused by name, MLmodel errors naming the field, hostile archives. */
 
@@ -137,6 +137,26 @@ describe("MLmodel errors name the field", () => {
     const model = await loadMlflowModel(join(MODELS, "sklearn_tensor", "MLmodel"));
     expect(model.flavor).toBe("sklearn");
     expect(model.mlmodel.inputExample).toBeDefined();
+    await model.close();
+  });
+});
+
+describe("ONNX models without a signature", () => {
+  it("check input shapes against the ONNX graph: a 400 naming the input, not an onnxruntime failure", async () => {
+    const dir = await mkdtemp(join(scratch, "onnx-unsigned-"));
+    await cp(join(MODELS, "onnx_iris"), dir, { recursive: true });
+    const mlmodel = await readFile(join(dir, "MLmodel"), "utf8");
+    await writeFile(join(dir, "MLmodel"), mlmodel.replace(/^signature:\n(?: {2}.*\n)+/m, ""));
+    const model = await loadMlflowModel(dir);
+    expect(model.signature).toBeUndefined();
+    const array = { dtype: dtype("<f4"), shape: [2, 3], data: new Float32Array(6) };
+    await expect(model.predict({ kind: "array", array })).rejects.toThrow(
+      /input tensor 'X' has shape \[2, 3\], the ONNX model takes \[-1, 4\]/,
+    );
+    const ok = await model
+      .predict({ kind: "array", array: { ...array, shape: [1, 6] as number[] } })
+      .catch((e) => e);
+    expect((ok as Error).message).toMatch(/'X'/);
     await model.close();
   });
 });

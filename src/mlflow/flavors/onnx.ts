@@ -48,6 +48,12 @@ function onnxTypeOf(a: NDArray): Tensor.Type | undefined {
 interface InputInfo {
   readonly name: string;
   readonly type: Tensor.Type;
+  /** the model's dimensions: a number is fixed, a name (or "") any size */
+  readonly shape: readonly (number | string)[];
+}
+
+function describeShape(shape: readonly (number | string)[]): string {
+  return `[${shape.map((d) => (typeof d === "number" && d >= 0 ? d : -1)).join(", ")}]`;
 }
 
 function sessionOptions(conf: Readonly<Record<string, unknown>>): InferenceSession.SessionOptions {
@@ -76,6 +82,16 @@ function toTensor(input: InputInfo, a: NDArray): Tensor {
     );
   }
   const dims = [...array.shape];
+  const fits =
+    input.shape.length === 0 ||
+    (input.shape.length === dims.length &&
+      input.shape.every((d, i) => typeof d !== "number" || d < 0 || d === dims[i]));
+  if (!fits) {
+    throw new BadRequestError(
+      `input tensor '${input.name}' has shape [${dims.join(", ")}], the ONNX model takes ${describeShape(input.shape)} (-1: any size)`,
+      { details: { input: input.name } },
+    );
+  }
   if (type === "string") return new Tensor("string", elements(array).map(String), dims);
   return new Tensor(type, array.data as Tensor.DataTypeMap[typeof type], dims);
 }
@@ -201,7 +217,7 @@ export const flavor: Flavor = {
     for (const meta of session.inputMetadata) {
       if (!meta.isTensor)
         throw new UnsupportedFlavorError(`ONNX input '${meta.name}' is not a tensor, which is not served`);
-      inputs.push({ name: meta.name, type: meta.type });
+      inputs.push({ name: meta.name, type: meta.type, shape: meta.shape });
     }
     for (const meta of session.outputMetadata) {
       if (!meta.isTensor) {
