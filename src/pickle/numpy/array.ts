@@ -179,41 +179,6 @@ function copyBytes(
   }
 }
 
-/** Records per block of splitFields: 64 KiB of them, which stay in cache while every field is copied out. */
-const BLOCK_BYTES = 1 << 16;
-
-/**
- * The bytes of each of `fields`, out of `count` records of `stride` bytes, each field's items made
- * contiguous. One pass over the records, block by block: a block is copied once into an aligned scratch
- * buffer (the pickle puts records at any byte offset), then each field is picked out of it as whole
- * 32-bit words when its size and offset allow, byte by byte otherwise. Bit patterns are kept.
- */
-function splitFields(
-  raw: Uint8Array,
-  count: number,
-  stride: number,
-  fields: readonly { readonly dtype: DType; readonly offset: number }[],
-): Uint8Array[] {
-  const outs = fields.map((f) => new Uint8Array(count * f.dtype.itemsize));
-  const words = outs.map((o) => new Int32Array(o.buffer, 0, o.length >> 2));
-  const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / stride));
-  const scratch = new Uint8Array(perBlock * stride);
-  const wordWise = stride % 4 === 0;
-  for (let first = 0; first < count; first += perBlock) {
-    const n = Math.min(perBlock, count - first);
-    scratch.set(raw.subarray(first * stride, (first + n) * stride));
-    fields.forEach((f, j) => {
-      const size = f.dtype.itemsize;
-      if (wordWise && size % 4 === 0 && f.offset % 4 === 0) {
-        copyWords(scratch, f.offset, stride, n, size / 4, words[j], (first * size) / 4);
-      } else {
-        copyBytes(scratch, f.offset, stride, n, size, outs[j], first * size);
-      }
-    });
-  }
-  return outs;
-}
-
 /** Reverses the bytes of each `size`-byte item in place (big-endian data on a little-endian host). */
 function swapBytes(bytes: Uint8Array, size: number): void {
   for (let at = 0; at < bytes.length; at += size) {
@@ -340,23 +305,12 @@ function decodeWithLayout(
   fortran: boolean,
 ): NDArray {
   if (dt.fields) {
-    // numeric fields of top-level records are split out in one pass; the rest is read where it lies
-    const split =
-      offset === 0 && stride === dt.itemsize
-        ? dt.fields.filter((f) => f.dtype.fields === undefined && "biuf".includes(f.dtype.kind))
-        : [];
-    const bytes = splitFields(raw, count, stride, split);
-    const fields = new Map<string, NDArray>();
-    for (const f of dt.fields) {
-      const at = split.indexOf(f);
-      fields.set(
-        f.name,
-        at >= 0
-          ? decodeWithLayout(f.dtype, shape, count, bytes[at], f.dtype.itemsize, 0, fortran)
-          : decodeWithLayout(f.dtype, shape, count, raw, stride, offset + f.offset, fortran),
-      );
-    }
-    return { dtype: dt, shape, data: [], fields };
+    return {
+      dtype: dt,
+      shape,
+      data: [],
+      fields: new RecordFields(dt.fields, shape, count, raw, stride, offset, fortran),
+    };
   }
   const source = dt.kind === "U" && dt.byteorder === ">" ? toLittleEndianUcs4(raw) : raw;
   let data = decodeElements(source, dt, count, stride, offset);
@@ -375,4 +329,204 @@ export function objectArray(dt: DType, shapeIn: unknown, items: unknown): NDArra
   if (items.length !== count)
     fail(`object array has ${items.length} items but shape (${shape.join(", ")}) needs ${count}`);
   return { dtype: dt, shape, data: items.slice() };
+}
+
+/** Numeric fields are decoded when first read: they cannot fail, and many are never read (a tree's impurity). */
+function decodedLater(dt: DType): boolean {
+  if (dt.fields !== undefined || !"biuf".includes(dt.kind)) return false;
+  numericCtor(dt); // a dtype we cannot hold fails now, with the rest of the pickle
+  return true;
+}
+
+/** A field of `RecordFields.readColumns`: its values go to `into[start + i * step]` for record i. */
+export interface Column {
+  readonly name: string;
+  readonly into: Int32Array | Float64Array | Uint8Array;
+  readonly start?: number;
+  readonly step?: number;
+}
+
+/** Records per block of readColumns: 64 KiB of them, which stay in cache while every column is read. */
+const BLOCK_BYTES = 1 << 16;
+
+/**
+ * The fields of a structured array, by name, in declaration order. Numeric fields are decoded on first
+ * read; the others at once, so that bad data fails while the pickle is read. `readColumns` reads several
+ * numeric fields in one pass over the records, converted into arrays the caller made: a forest's trees
+ * are read that way with no copy of every field first.
+ */
+export class RecordFields extends Map<string, NDArray> {
+  /** the numeric fields, decoded or not */
+  private readonly numeric = new Map<string, { readonly dtype: DType; readonly offset: number }>();
+  private readonly pending = new Set<string>();
+
+  constructor(
+    fields: NonNullable<DType["fields"]>,
+    private readonly shape: number[],
+    private readonly count: number,
+    private readonly raw: Uint8Array,
+    private readonly stride: number,
+    private readonly offset: number,
+    private readonly fortran: boolean,
+  ) {
+    super();
+    for (const f of fields) {
+      if (decodedLater(f.dtype)) {
+        this.numeric.set(f.name, f);
+        this.pending.add(f.name);
+        super.set(f.name, undefined as unknown as NDArray); // keeps the declaration order
+      } else {
+        super.set(f.name, this.decode(f.dtype, f.offset));
+      }
+    }
+  }
+
+  private decode(dtype: DType, at: number): NDArray {
+    return decodeWithLayout(
+      dtype,
+      this.shape,
+      this.count,
+      this.raw,
+      this.stride,
+      this.offset + at,
+      this.fortran,
+    );
+  }
+
+  override get(name: string): NDArray | undefined {
+    const f = this.numeric.get(name);
+    if (f !== undefined && this.pending.delete(name)) {
+      super.set(name, this.decode(f.dtype, f.offset));
+    }
+    return super.get(name);
+  }
+
+  private decodeAll(): void {
+    for (const name of [...this.pending]) this.get(name);
+  }
+
+  override forEach(
+    fn: (value: NDArray, key: string, map: Map<string, NDArray>) => void,
+    thisArg?: unknown,
+  ): void {
+    this.decodeAll();
+    super.forEach(fn, thisArg);
+  }
+
+  override entries(): MapIterator<[string, NDArray]> {
+    this.decodeAll();
+    return super.entries();
+  }
+
+  override values(): MapIterator<NDArray> {
+    this.decodeAll();
+    return super.values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, NDArray]> {
+    return this.entries();
+  }
+
+  /**
+   * Fills each column with its field's values in one pass over the records, and tells whether it could:
+   * only for native-order fields whose values the column's type holds exactly (int64 to int32 when every
+   * value fits, int64 or float64 to float64, 1-byte to uint8, int32 to int32), in 1-D or C-ordered
+   * arrays. When it answers false the columns hold nothing useful: read the fields instead.
+   */
+  readColumns(columns: readonly Column[]): boolean {
+    const { stride, count } = this;
+    if (this.fortran && this.shape.length > 1) return false;
+    const kernels: ((src: Int32Array, bytes: Uint8Array, first: number, n: number) => boolean)[] = [];
+    for (const c of columns) {
+      const f = this.numeric.get(c.name);
+      if (f === undefined) return false;
+      if (count > 0 && (c.start ?? 0) + (count - 1) * (c.step ?? 1) >= c.into.length) return false;
+      const k = columnKernel(f.dtype, this.offset + f.offset, stride, c);
+      if (k === undefined) return false;
+      kernels.push(k);
+    }
+    const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / stride));
+    const scratch = new Uint8Array(perBlock * stride + 8);
+    const words = new Int32Array(scratch.buffer, 0, scratch.length >> 2);
+    for (let first = 0; first < count; first += perBlock) {
+      const n = Math.min(perBlock, count - first);
+      scratch.set(this.raw.subarray(first * stride, (first + n) * stride));
+      for (const k of kernels) if (!k(words, scratch, first, n)) return false;
+    }
+    return true;
+  }
+}
+
+type Kernel = (words: Int32Array, bytes: Uint8Array, first: number, n: number) => boolean;
+
+/**
+ * The loop that moves one field, at byte `at` of records `stride` bytes long, into a column, or undefined
+ * when the column's type cannot hold the field's values exactly or the field is not native and aligned.
+ * A kernel reads a block of records (aligned) and answers false if a value does not fit.
+ */
+function columnKernel(dt: DType, at: number, stride: number, c: Column): Kernel | undefined {
+  const { into } = c;
+  const start = c.start ?? 0;
+  const step = c.step ?? 1;
+  const size = dt.itemsize;
+  if (!LITTLE_ENDIAN_HOST || (dt.byteorder === ">" && size > 1)) return undefined;
+  if (size === 1 && (dt.kind === "u" || dt.kind === "b") && into instanceof Uint8Array) {
+    const bool = dt.kind === "b";
+    return (_, bytes, first, n) => {
+      for (let r = 0, from = at, to = start + first * step; r < n; r++, from += stride, to += step) {
+        const v = bytes[from];
+        into[to] = bool && v > 1 ? 1 : v;
+      }
+      return true;
+    };
+  }
+  if (at % 4 !== 0 || stride % 4 !== 0) return undefined;
+  const field = at / 4;
+  const record = stride / 4;
+  const integer = dt.kind === "i" || dt.kind === "u";
+  const signed = dt.kind === "i";
+  if (size === 8 && integer && into instanceof Int32Array) {
+    return (words, _, first, n) => {
+      for (let r = 0, from = field, to = start + first * step; r < n; r++, from += record, to += step) {
+        const low = words[from];
+        if (words[from + 1] !== (signed ? low >> 31 : 0) || (!signed && low < 0)) return false;
+        into[to] = low;
+      }
+      return true;
+    };
+  }
+  if (size === 8 && integer && into instanceof Float64Array) {
+    // high * 2^32 and low are exact: their sum is rounded once, to the value Number(bigint) gives
+    return (words, _, first, n) => {
+      for (let r = 0, from = field, to = start + first * step; r < n; r++, from += record, to += step) {
+        const high = signed ? words[from + 1] : words[from + 1] >>> 0;
+        into[to] = high * 4294967296 + (words[from] >>> 0);
+      }
+      return true;
+    };
+  }
+  if (size === 8 && dt.kind === "f" && into instanceof Float64Array) {
+    // as two 32-bit words, so that every bit (NaN payloads too) is kept
+    const target = new Int32Array(into.buffer, into.byteOffset, 2 * into.length);
+    return (words, _, first, n) => {
+      for (
+        let r = 0, from = field, to = 2 * (start + first * step);
+        r < n;
+        r++, from += record, to += 2 * step
+      ) {
+        target[to] = words[from];
+        target[to + 1] = words[from + 1];
+      }
+      return true;
+    };
+  }
+  if (size === 4 && dt.kind === "i" && into instanceof Int32Array) {
+    return (words, _, first, n) => {
+      for (let r = 0, from = field, to = start + first * step; r < n; r++, from += record, to += step) {
+        into[to] = words[from];
+      }
+      return true;
+    };
+  }
+  return undefined;
 }

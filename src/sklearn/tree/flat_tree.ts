@@ -1,3 +1,4 @@
+import { type Column, RecordFields } from "../../pickle/index.js";
 import type { NDArray, PyObject } from "../../pickle/values.js";
 import { EstimatorStateError, State, toFloat64, toInt32, toNumber } from "../common/index.js";
 import { registerClass } from "../estimator.js";
@@ -39,51 +40,35 @@ export class FlatTree {
     const state = new State(obj);
     this.nodeCount = state.number("node_count");
     const nodes = state.array("nodes");
-    if (nodes.fields === undefined) throw new EstimatorStateError("Tree.nodes is not a structured array");
-    const field = (name: string): NDArray => {
-      const f = nodes.fields?.get(name);
-      if (f === undefined) throw new EstimatorStateError(`Tree.nodes has no field '${name}'`);
-      return f;
-    };
-    const left = toInt32(field("left_child"), "Tree.nodes.left_child");
-    const right = toInt32(field("right_child"), "Tree.nodes.right_child");
-    const feature = toInt32(field("feature"), "Tree.nodes.feature");
-    this.threshold = toFloat64(field("threshold"), "Tree.nodes.threshold");
-    this.nNodeSamples = toFloat64(field("n_node_samples"), "Tree.nodes.n_node_samples");
-    const missing = nodes.fields.get("missing_go_to_left");
-    this.missingGoLeft =
-      missing === undefined || missing.data instanceof Uint8Array
-        ? (missing?.data as Uint8Array | undefined)
-        : Uint8Array.from(toInt32(missing, "Tree.nodes.missing_go_to_left"));
+    const count = nodes.shape.reduce((a, b) => a * b, 1);
     const values = state.array("values");
     this.values = toFloat64(values, "Tree.values");
     this.valueStride = values.shape[2] ?? 1;
     if (
-      left.length !== this.nodeCount ||
+      count !== this.nodeCount ||
       this.values.length !== this.nodeCount * this.nOutputs * this.valueStride
     ) {
       throw new EstimatorStateError(
-        `Tree has ${this.nodeCount} nodes but arrays of ${left.length} nodes and ${this.values.length} values`,
+        `Tree has ${this.nodeCount} nodes but arrays of ${count} nodes and ${this.values.length} values`,
       );
     }
+    const { packed, threshold, nNodeSamples, missingGoLeft } = readNodes(nodes, count);
+    this.packed = packed;
+    this.threshold = threshold;
+    this.nNodeSamples = nNodeSamples;
+    this.missingGoLeft = missingGoLeft;
     for (let n = 0; n < this.nodeCount; n++) {
-      const l = left[n];
+      const l = packed[4 * n];
+      const r = packed[4 * n + 1];
+      packed[4 * n + 3] = missingGoLeft?.[n] === 1 ? l : r;
       if (l === LEAF) continue;
-      const r = right[n];
       if (l <= n || r <= n || l >= this.nodeCount || r >= this.nodeCount) {
         throw new EstimatorStateError(`Tree node ${n} has children ${l}, ${r} outside the tree`);
       }
-      const f = feature[n];
+      const f = packed[4 * n + 2];
       if (f < 0 || f >= this.nFeatures) {
         throw new EstimatorStateError(`Tree node ${n} splits on feature ${f} of ${this.nFeatures}`);
       }
-    }
-    this.packed = new Int32Array(this.nodeCount * 4);
-    for (let n = 0; n < this.nodeCount; n++) {
-      this.packed[4 * n] = left[n];
-      this.packed[4 * n + 1] = right[n];
-      this.packed[4 * n + 2] = feature[n];
-      this.packed[4 * n + 3] = this.missingGoLeft?.[n] === 1 ? left[n] : right[n];
     }
   }
 
@@ -119,6 +104,47 @@ export class FlatTree {
     }
     return copy;
   }
+}
+
+/**
+ * The node fields a tree predicts with, `left_child`, `right_child` and `feature` into the packed layout
+ * (its NaN child left to the caller): in one pass over the pickled records when the reader can, else from
+ * the decoded fields.
+ */
+function readNodes(
+  nodes: NDArray,
+  count: number,
+): { packed: Int32Array; threshold: Float64Array; nNodeSamples: Float64Array; missingGoLeft?: Uint8Array } {
+  const { fields } = nodes;
+  if (fields === undefined) throw new EstimatorStateError("Tree.nodes is not a structured array");
+  const packed = new Int32Array(4 * count);
+  const threshold = new Float64Array(count);
+  const nNodeSamples = new Float64Array(count);
+  const missingGoLeft = fields.has("missing_go_to_left") ? new Uint8Array(count) : undefined;
+  const columns: Column[] = [
+    { name: "left_child", into: packed, start: 0, step: 4 },
+    { name: "right_child", into: packed, start: 1, step: 4 },
+    { name: "feature", into: packed, start: 2, step: 4 },
+    { name: "threshold", into: threshold },
+    { name: "n_node_samples", into: nNodeSamples },
+  ];
+  if (missingGoLeft !== undefined) columns.push({ name: "missing_go_to_left", into: missingGoLeft });
+  if (fields instanceof RecordFields && fields.readColumns(columns)) {
+    return { packed, threshold, nNodeSamples, missingGoLeft };
+  }
+  const field = (name: string): NDArray => {
+    const f = fields.get(name);
+    if (f === undefined) throw new EstimatorStateError(`Tree.nodes has no field '${name}'`);
+    return f;
+  };
+  for (const [k, name] of ["left_child", "right_child", "feature"].entries()) {
+    const v = toInt32(field(name), `Tree.nodes.${name}`);
+    for (let n = 0; n < count; n++) packed[4 * n + k] = v[n];
+  }
+  threshold.set(toFloat64(field("threshold"), "Tree.nodes.threshold"));
+  nNodeSamples.set(toFloat64(field("n_node_samples"), "Tree.nodes.n_node_samples"));
+  missingGoLeft?.set(toInt32(field("missing_go_to_left"), "Tree.nodes.missing_go_to_left"));
+  return { packed, threshold, nNodeSamples, missingGoLeft };
 }
 
 /** The tree walk, written once and monomorphic: `v <= t` left, `v > t` right, neither (NaN) the NaN child. */
