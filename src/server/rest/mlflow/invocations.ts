@@ -94,6 +94,15 @@ export function decodeScoringRequest(
     return params === undefined ? { input: cast } : { input: cast, params };
   }
   if (mime === CONTENT_TYPE_CSV) {
+    // mlflow hands read_csv the schema's dtypes, and pandas refuses datetime64 there
+    if (schema?.kind === "columns" && schema.columns.some((c) => c.type === "datetime")) {
+      throw new BadRequestError(
+        "Failed to parse input as a Pandas DataFrame. Ensure that the input is a valid CSV-formatted Pandas DataFrame " +
+          "produced using the `pandas.DataFrame.to_csv()` method. Error: 'the dtype datetime64[ns] is not supported " +
+          "for parsing, pass this column using parse_dates instead' (mlflow models serve refuses CSV for models " +
+          "with a datetime column; send JSON)",
+      );
+    }
     return { input: castToSchema(decodeCsvScoringRequest(utf8(body), stringColumns(schema)), schema) };
   }
   throw new UnsupportedContentTypeError(

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import { ErrorCodes, isModelserveError, ModelserveError } from "../../../errors.js";
+import { ParamsError, SchemaEnforcementError } from "../../../mlflow/errors.js";
 import type { PyfuncModel } from "../../../mlflow/pyfunc.js";
 import { VERSION } from "../../../version.js";
 import type { DataPlane } from "../../dataplane.js";
@@ -124,11 +125,31 @@ function chooseModel(dataplane: DataPlane, query: InvocationsQuery): PyfuncModel
   return entry.model.pyfunc;
 }
 
+/** pyfunc's refusals: mlflow raises these as INVALID_PARAMETER_VALUE, a schema one with its own class. */
+const SCHEMA_ENFORCEMENT: MlflowErrorCode = {
+  status: 400,
+  error_code: "INVALID_PARAMETER_VALUE",
+  sqlstate: "KAM01",
+  error_class: "SCHEMA_ENFORCEMENT_FAILED",
+};
+const INVALID_PARAMETER_VALUE: MlflowErrorCode = {
+  status: 400,
+  error_code: "INVALID_PARAMETER_VALUE",
+  sqlstate: "KAM00",
+  error_class: "INVALID_PARAMETER_VALUE",
+};
+
+function mlflowCode(e: unknown): MlflowErrorCode | undefined {
+  if (e instanceof SchemaEnforcementError) return SCHEMA_ENFORCEMENT;
+  if (e instanceof ParamsError) return INVALID_PARAMETER_VALUE;
+  return isModelserveError(e) ? MLFLOW_ERRORS[e.code] : undefined;
+}
+
 function mlflowError(e: unknown): { status: number; body: string; contentType: string } {
   if (e instanceof UnsupportedContentTypeError) {
     return { status: 415, body: e.message, contentType: "text/plain; charset=utf-8" };
   }
-  const known = isModelserveError(e) ? MLFLOW_ERRORS[e.code] : undefined;
+  const known = mlflowCode(e);
   const { status, ...code } = known ?? INTERNAL_ERROR;
   const reason = e instanceof Error ? e.message : String(e);
   const message = known === undefined ? `internal error: ${reason}` : reason;

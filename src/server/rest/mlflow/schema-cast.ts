@@ -16,8 +16,8 @@ import { pythonFloatRepr } from "./python-float.js";
  * pyfunc enforces that signature (which then casts only what is safe): frame columns go through
  * `Series.astype(<the column's type>)` (`cast_df_types_according_to_schema`), `instances` / `inputs`
  * through `np.array(data, dtype=<the spec's type>)` (`_cast_schema_type`). So `{"inputs": [[5.1, ...]]}`
- * feeds a float32 tensor and `5` a double column, as with `mlflow models serve`. Casts to numbers and
- * bools are made here; string, bytes, binary and datetime targets are left to the enforcement.
+ * feeds a float32 tensor and `5` a double column, as with `mlflow models serve`. Casts to numbers, bools
+ * and (frame columns) datetimes are made here; string, bytes and binary targets are left to the enforcement.
  */
 
 const NUMERIC_TARGETS = new Set(["b", "i", "u", "f"]);
@@ -148,8 +148,44 @@ function astype(array: NDArray, dtype: DType): NDArray {
   return { dtype, shape: [...array.shape], data };
 }
 
+/** ISO 8601 dates and times, as `pd.to_datetime` reads them; a time without a zone is UTC. */
+const ISO_DATETIME =
+  /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?(Z|[+-]\d{2}:?\d{2})?$/;
+
+function toDate(value: unknown): Date | null {
+  if (value === null || (typeof value === "number" && Number.isNaN(value))) return null; // NaT
+  if (value instanceof Date) return value;
+  if (typeof value === "string") {
+    const m = ISO_DATETIME.exec(value.trim());
+    if (m !== null) {
+      const time = (m[2] ?? "00:00:00").replace(/(\.\d{3})\d+$/, "$1");
+      const date = new Date(`${m[1]}T${time}${m[3] ?? "Z"}`);
+      if (!Number.isNaN(date.getTime())) return date;
+    }
+  }
+  throw new Error(`Unknown datetime string format, unable to parse: ${String(value)}`);
+}
+
+/** `pd.to_datetime(column)`: an object column of Dates (null for NaT), as the enforcement takes them. */
+function toDatetimeColumn(column: FrameColumn): FrameColumn {
+  const items = Array.from(column.values.data as ArrayLike<unknown>);
+  return {
+    name: column.name,
+    values: { dtype: simpleDType("|O"), shape: [...column.values.shape], data: items.map(toDate) },
+  };
+}
+
 /** mlflow's MlflowFailedTypeConversion for a frame column. */
 function castColumn(column: FrameColumn, spec: Spec): FrameColumn {
+  if ("type" in spec && spec.type === "datetime") {
+    try {
+      return toDatetimeColumn(column);
+    } catch (e) {
+      throw new BadRequestError(
+        `Invalid input. Data is not compatible with model signature. Failed to convert column ${column.name} to type 'datetime64[ns]'. Error: '${(e as Error).message}'`,
+      );
+    }
+  }
   const dtype = numericTarget(spec);
   // a column of lists feeds a tensor whole: mlflow leaves it to the enforcement
   if (
@@ -168,6 +204,15 @@ function castColumn(column: FrameColumn, spec: Spec): FrameColumn {
 }
 
 function castArray(array: NDArray, spec: Spec | undefined, where: string): NDArray {
+  if (spec !== undefined && "type" in spec && spec.type === "datetime") {
+    try {
+      return toDatetimeColumn({ name: where, values: array }).values;
+    } catch (e) {
+      throw new BadRequestError(
+        `Invalid input. ${(e as Error).message} (${where}, a datetime in the model signature)`,
+      );
+    }
+  }
   const dtype = spec === undefined ? undefined : numericTarget(spec);
   if (dtype === undefined) return array;
   try {

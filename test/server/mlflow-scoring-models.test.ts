@@ -1,0 +1,200 @@
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ServerHandle } from "../../src/server/index.js";
+import { type PyJson, parsePythonJson } from "../../src/server/rest/mlflow/python-json.js";
+import { startTestServer } from "./harness.js";
+
+/**
+ * End to end with the real MLflow fixture models (fixtures/mlflow/models, saved by mlflow 3.17.2) on the
+ * real server, `implementation: mlflow`:
+ * - every request of mlflow-scoring/models-reference.json, recorded from mlflow's own scoring server
+ *   with the same models (make_models_reference.py), gets the same status and predictions (or the same
+ *   error code and classification);
+ * - `params: {"predict_method": ...}` answers what scikit-learn's other methods answer
+ *   (fixtures/mlflow/reference.json, "methods");
+ * - mlflow's own client (`ScoringServerClient`, from the mlflow venv) talks to our server.
+ */
+
+const FIXTURES = fileURLToPath(new URL("../../fixtures/mlflow/", import.meta.url));
+const MLFLOW_VENV = process.env.MLFLOW_VENV ?? "/work/venvs/mlflow";
+
+interface RecordedRequest {
+  name: string;
+  content_type: string;
+  request: string;
+  status: number;
+  body: string;
+}
+
+const recorded = JSON.parse(
+  readFileSync(new URL("mlflow-scoring/models-reference.json", import.meta.url), "utf8"),
+) as { models: Record<string, RecordedRequest[]> };
+
+interface ReferenceArray {
+  kind: "array";
+  dtype: string;
+  shape: number[];
+  data: unknown[];
+}
+interface ReferenceColumn {
+  name: string;
+  dtype: string;
+  values: unknown[];
+}
+const fixtureReference = JSON.parse(readFileSync(`${FIXTURES}reference.json`, "utf8")) as {
+  methods: Record<
+    string,
+    { input: { kind: "frame"; columns: ReferenceColumn[] }; outputs: Record<string, ReferenceArray> }
+  >;
+};
+
+/** Equal, floats within a relative 1e-9 (float32 ONNX outputs within 1e-6), NaN equal to NaN. */
+function close(ours: PyJson, theirs: PyJson, path = "predictions"): void {
+  if (typeof ours === "number" && typeof theirs === "number") {
+    if (Number.isNaN(theirs)) expect(ours, path).toBeNaN();
+    else expect(Math.abs(ours - theirs), path).toBeLessThanOrEqual(1e-6 * Math.max(1e-3, Math.abs(theirs)));
+    return;
+  }
+  if (Array.isArray(ours) && Array.isArray(theirs)) {
+    expect(ours.length, path).toBe(theirs.length);
+    for (let i = 0; i < ours.length; i++) close(ours[i], theirs[i], `${path}[${i}]`);
+    return;
+  }
+  if (ours !== null && theirs !== null && typeof ours === "object" && typeof theirs === "object") {
+    expect(Object.keys(ours), path).toEqual(Object.keys(theirs));
+    for (const k of Object.keys(theirs)) close((ours as never)[k], (theirs as never)[k], `${path}.${k}`);
+    return;
+  }
+  expect(ours, path).toEqual(theirs);
+}
+
+/** A flat C-ordered list as nested lists of `shape`, as `tolist()` gives it. */
+function nested(data: unknown[], shape: readonly number[]): unknown {
+  if (shape.length <= 1) return data;
+  const size = shape.slice(1).reduce((a, b) => a * b, 1);
+  return Array.from({ length: shape[0] }, (_, i) =>
+    nested(data.slice(i * size, (i + 1) * size), shape.slice(1)),
+  );
+}
+
+describe("/invocations with the real MLflow fixture models", () => {
+  let server: ServerHandle;
+  const names = Object.keys(recorded.models).filter((name) => recorded.models[name].length > 0);
+
+  beforeAll(async () => {
+    server = await startTestServer(
+      names.map((name) => ({ name, implementation: "mlflow", uri: `${FIXTURES}models/${name}` })),
+    );
+  }, 120_000);
+  afterAll(async () => server?.close());
+
+  it("serves every recorded model", async () => {
+    expect(names.length).toBeGreaterThanOrEqual(8);
+    for (const name of names) expect(server.dataplane.modelReady(name), name).toBe(true);
+  });
+
+  for (const name of Object.keys(recorded.models)) {
+    for (const request of recorded.models[name]) {
+      it(`${name}: ${request.name} (${request.status}, as mlflow models serve)`, async () => {
+        const res = await fetch(`${server.httpUrl}/invocations?model=${name}`, {
+          method: "POST",
+          headers: { "content-type": request.content_type },
+          body: request.request,
+        });
+        const text = await res.text();
+        expect(res.status, text).toBe(request.status);
+        const ours = parsePythonJson(text) as { [k: string]: PyJson };
+        const theirs = parsePythonJson(request.body) as { [k: string]: PyJson };
+        if (request.status === 200) {
+          close(ours.predictions, theirs.predictions);
+          return;
+        }
+        expect({
+          error_code: ours.error_code,
+          sqlstate: ours.sqlstate,
+          error_class: ours.error_class,
+        }).toEqual({
+          error_code: theirs.error_code,
+          sqlstate: theirs.sqlstate,
+          error_class: theirs.error_class,
+        });
+      });
+    }
+  }
+
+  for (const [name, { input, outputs }] of Object.entries(fixtureReference.methods)) {
+    it(`${name}: params.predict_method picks each method scikit-learn has (fixtures/mlflow/reference.json)`, async () => {
+      const columns = input.columns.map((c) => c.name);
+      const rows = input.columns[0].values.map((_, i) => input.columns.map((c) => c.values[i]));
+      for (const [method, output] of Object.entries(outputs)) {
+        const res = await fetch(`${server.httpUrl}/invocations?model=${name}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            dataframe_split: { columns, data: rows },
+            params: { predict_method: method },
+          }),
+        });
+        const text = await res.text();
+        expect(res.status, `${method}: ${text}`).toBe(200);
+        const ours = parsePythonJson(text) as { predictions: PyJson };
+        const expected = parsePythonJson(JSON.stringify(nested(output.data, output.shape)));
+        close(ours.predictions, expected, method);
+      }
+      const unknown = await fetch(`${server.httpUrl}/invocations?model=${name}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ dataframe_split: { columns, data: rows }, params: { predict_method: "fit" } }),
+      });
+      expect(unknown.status).toBe(400);
+      expect(((await unknown.json()) as { message: string }).message).toMatch(/fit/);
+    });
+  }
+});
+
+describe("mlflow's own client (ScoringServerClient) against our server", () => {
+  const hasMlflow = existsSync(`${MLFLOW_VENV}/bin/python`);
+  const CLIENT_MODELS = ["sklearn_iris_proba", "sklearn_pipeline", "onnx_iris"];
+  // the client cannot name a model: one server per model, as `mlflow models serve` serves one
+  const servers: ServerHandle[] = [];
+
+  beforeAll(async () => {
+    if (!hasMlflow) return;
+    for (const name of CLIENT_MODELS) {
+      servers.push(
+        await startTestServer([{ name, implementation: "mlflow", uri: `${FIXTURES}models/${name}` }]),
+      );
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+
+  it.skipIf(!hasMlflow)(
+    hasMlflow
+      ? "pings, reads /version, invokes with DataFrames, ndarrays and params"
+      : `skipped: no mlflow venv at ${MLFLOW_VENV} (run fixtures/mlflow/make_venv.sh)`,
+    async () => {
+      const ports = Object.fromEntries(CLIENT_MODELS.map((name, i) => [name, servers[i].http.port]));
+      const script = fileURLToPath(new URL("mlflow-scoring/client_session.py", import.meta.url));
+      const { stdout } = await promisify(execFile)(
+        `${MLFLOW_VENV}/bin/python`,
+        [script, JSON.stringify(ports), FIXTURES],
+        { timeout: 120_000 },
+      );
+      const report = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
+      expect(report).toEqual({
+        ping: "ok",
+        version: servers[0].dataplane.serverMetadata().version,
+        sklearn_iris_proba: "same predictions",
+        sklearn_iris_proba_predict_method: "same predictions",
+        sklearn_pipeline: "same predictions",
+        onnx_iris: "same predictions",
+      });
+    },
+    150_000,
+  );
+});
