@@ -110,7 +110,8 @@ export async function loadMlflowModel(path: string, options: LoadOptions = {}): 
     const flavor = await importFlavor(choice.name);
     const impl = await flavor.load({
       dir,
-      conf: mlmodel.flavors[choice.name],
+      // pyfunc loads from python_function alone when the flavor's own section is absent
+      conf: mlmodel.flavors[choice.name] ?? {},
       pyfuncConf: choice.pyfuncConf,
       ...(options.options ? { options: options.options } : {}),
     });

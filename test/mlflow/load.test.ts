@@ -80,9 +80,21 @@ describe("refused flavors", () => {
     }
   });
 
-  it("python_function naming a flavor its MLmodel lacks is refused", async () => {
+  it("python_function alone loads the model, as pyfunc does when the flavor's section is absent", async () => {
+    const dir = await modelWith(pyfunc("mlflow.sklearn", "    model_path: model.pkl\n"));
+    await cp(join(MODELS, "sklearn_tensor", "model.pkl"), join(dir, "model.pkl"));
+    const model = await loadMlflowModel(dir);
+    const array = { dtype: dtype("<f8"), shape: [1, 4], data: Float64Array.of(5.1, 3.5, 1.4, 0.2) };
+    const out = await model.predict({ kind: "array", array });
+    expect(out.kind === "array" && Array.from(out.array.data as BigInt64Array, Number)).toEqual([0]);
+    await model.close();
+  });
+
+  it("python_function without a model file is refused naming what is missing", async () => {
     const error = await refusal(await modelWith(pyfunc("mlflow.sklearn")));
-    expect(error.message).toMatch(/no 'sklearn' flavor section/);
+    expect(error.message).toMatch(
+      /'pickled_model' \(or python_function's 'model_path'\) must name the model file/,
+    );
   });
 });
 

@@ -198,7 +198,7 @@ export const flavor: Flavor = {
     if (typeof file !== "string" || file === "" || file.includes("..")) {
       throw new ModelserveError(
         ErrorCodes.MODEL_LOAD_FAILED,
-        `${context.dir}: the onnx flavor's 'data' must name the .onnx file inside the folder, got ${JSON.stringify(file)}`,
+        `${context.dir}: the onnx flavor's (or python_function's) 'data' must name the .onnx file inside the folder, got ${JSON.stringify(file)}`,
       );
     }
     let session: InferenceSession;

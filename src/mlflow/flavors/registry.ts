@@ -63,12 +63,6 @@ export function chooseFlavor(mlmodel: MLmodel, where: string): FlavorChoice {
       loader_module: loader,
     });
   }
-  if (mlmodel.flavors[name] === undefined) {
-    throw new UnsupportedFlavorError(
-      `${where}: python_function loads it with ${loader}, but MLmodel has no '${name}' flavor section`,
-      { flavors },
-    );
-  }
   return { name, pyfuncConf };
 }
 

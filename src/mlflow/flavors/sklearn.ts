@@ -63,7 +63,7 @@ function modelFile(context: FlavorContext): string {
   if (typeof file !== "string" || file === "" || file.includes("..")) {
     throw new ModelserveError(
       ErrorCodes.MODEL_LOAD_FAILED,
-      `${context.dir}: the sklearn flavor's 'pickled_model' must name the model file inside the folder, got ${JSON.stringify(file)}`,
+      `${context.dir}: the sklearn flavor's 'pickled_model' (or python_function's 'model_path') must name the model file inside the folder, got ${JSON.stringify(file)}`,
     );
   }
   return join(context.dir, file);
