@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerHandle } from "../../src/server/index.js";
+import { pythonFloatRepr } from "../../src/server/rest/mlflow/python-float.js";
 import { startTestServer } from "./harness.js";
 import { describeInput, ECHO_IMPLEMENTATION, echoRuntimes } from "./mlflow-scoring-echo.js";
 
@@ -25,7 +26,7 @@ interface ReferenceCase {
 
 const reference = JSON.parse(
   readFileSync(new URL("mlflow-scoring/reference.json", import.meta.url), "utf8"),
-) as { cases: ReferenceCase[] };
+) as { cases: ReferenceCase[]; float_reprs: [number, string][] };
 
 /** Messages where ours says more than mlflow's (which prints Python sets or repr()s): the common start. */
 function firstSentence(message: string): string {
@@ -82,4 +83,12 @@ describe("/invocations decodes and answers as mlflow's scoring server (reference
       });
     });
   }
+});
+
+describe("floats are written as Python's repr() writes them (reference.json float_reprs)", () => {
+  it(`every magnitude from 1e-320 to 1e308, float32 values, integers (${reference.float_reprs.length} values)`, () => {
+    expect(reference.float_reprs.length).toBeGreaterThan(500);
+    const wrong = reference.float_reprs.filter(([x, repr]) => pythonFloatRepr(x) !== repr);
+    expect(wrong.map(([x, repr]) => `${repr} written as ${pythonFloatRepr(x)}`)).toEqual([]);
+  });
 });

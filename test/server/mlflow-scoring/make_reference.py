@@ -165,9 +165,21 @@ def result_ok(record):
     return record["status"] == 200
 
 
+def float_reprs():
+    """repr() of doubles across every magnitude, float32 values widened, integers, halfway cases."""
+    rng = np.random.default_rng(5)
+    values = [0.1, 0.5, 1.0, 2.5, 1e-4, 9.999999999999999e-05, 1e16, 9999999999999998.0, 1e22, 5e-324, 2.2250738585072014e-308]
+    for exponent in range(-320, 309, 3):
+        values.extend(float(m) * 10.0**exponent for m in rng.uniform(1, 10, 3))
+    values.extend(float(v) for v in rng.standard_normal(200).astype(np.float32))
+    values.extend(float(v) for v in rng.integers(-(2**53), 2**53, 50))
+    values.extend(-v for v in values[:100])
+    return [[v, repr(v)] for v in values if math.isfinite(v)]
+
+
 def main():
     cases = [{"name": name, "content_type": ct, "request": body, **run(ct, body)} for name, ct, body in CASES]
-    out = {"versions": {"mlflow": mlflow.__version__, "pandas": pd.__version__, "numpy": np.__version__}, "cases": cases}
+    out = {"versions": {"mlflow": mlflow.__version__, "pandas": pd.__version__, "numpy": np.__version__}, "cases": cases, "float_reprs": float_reprs()}
     path = Path(__file__).with_name("reference.json")
     path.write_text(json.dumps(out, indent=1) + "\n")
     print(f"{len(cases)} cases -> {path}")

@@ -9,6 +9,12 @@ export function pythonFloatRepr(x: number): string {
   if (x === Number.POSITIVE_INFINITY) return "Infinity";
   if (x === Number.NEGATIVE_INFINITY) return "-Infinity";
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  // between 1e-4 and 1e16 both languages write the same shortest digits in fixed notation
+  const magnitude = Math.abs(x);
+  if (magnitude >= 1e-4 && magnitude < 1e16) {
+    const text = String(x);
+    return Number.isInteger(x) ? `${text}.0` : text;
+  }
   // toExponential() without digits gives the shortest round-tripping mantissa, e.g. "1.2345e+3"
   const [mantissa, exponentText] = x.toExponential().split("e");
   const exponent = Number(exponentText);
