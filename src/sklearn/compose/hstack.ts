@@ -2,7 +2,7 @@ import type { DType, NDArray } from "../../pickle/values.js";
 import { OBJECT_DTYPE } from "../common/columns.js";
 import { castFloat64 } from "../common/dtype_param.js";
 import { promoteTypes } from "../common/dtypes.js";
-import { BOOL, FLOAT64 } from "../common/index.js";
+import { FLOAT64 } from "../common/index.js";
 
 /** The 2-D form of an output: a 1-D result (a vectorizer's single column…) is one column. */
 function as2d(a: NDArray): { rows: number; cols: number } {
@@ -49,7 +49,7 @@ export function hstack(blocks: readonly NDArray[], rows: number, weights?: reado
   });
   if (!numeric) return { dtype: OBJECT_DTYPE, shape: [rows, width], data: out };
   // no blocks at all (every column dropped) is scikit-learn's float64 np.zeros((n, 0))
-  const dtype = blocks.map((b, k) => weightedDType(b, weights?.[k] ?? 1)).reduce(promoteTypes, BOOL);
   if (blocks.length === 0) return { dtype: FLOAT64, shape: [rows, 0], data: new Float64Array(0) };
+  const dtype = blocks.map((b, k) => weightedDType(b, weights?.[k] ?? 1)).reduce(promoteTypes);
   return castFloat64(out as Float64Array, dtype, [rows, width]);
 }
