@@ -124,6 +124,7 @@ export async function startServer(
         port: settings.grpc_port,
         maxMessageBytes: settings.max_request_body_bytes,
         shutdownGraceMs: settings.shutdown_timeout_seconds * 1000,
+        logger,
       });
     }
   } catch (e) {

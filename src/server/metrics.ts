@@ -76,7 +76,8 @@ export class ServerMetrics implements InferenceObserver {
   readonly batchQueue: ModelHistogram;
   readonly parallelQueue: ModelHistogram;
   private readonly models = new Map<string, ModelSeries>();
-  private readonly rest = new Map<string, RestSeries>();
+  /** method → route → status code: lookups by the (interned) strings the caller already holds, no key to build */
+  private readonly rest = new Map<string, Map<string, Map<number, RestSeries>>>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -130,14 +131,23 @@ export class ServerMetrics implements InferenceObserver {
   }
 
   observeRest(method: string, path: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${path}`;
-    let s = this.rest.get(key);
+    let byPath = this.rest.get(method);
+    if (byPath === undefined) {
+      byPath = new Map();
+      this.rest.set(method, byPath);
+    }
+    let byStatus = byPath.get(path);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      byPath.set(path, byStatus);
+    }
+    let s = byStatus.get(status);
     if (s === undefined) {
       s = {
         count: this.restRequests.series_({ method, path, status_code: status }),
         duration: this.restDuration.series_({ method, path }),
       };
-      this.rest.set(key, s);
+      byStatus.set(status, s);
     }
     s.count.value++;
     s.duration.observe(seconds);

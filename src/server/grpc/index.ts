@@ -75,6 +75,8 @@ export async function startGrpcServer(
   const server = new Server({
     "grpc.max_receive_message_length": maxMessageBytes,
     "grpc.max_send_message_length": -1,
+    // channelz (call counters and timestamps for a debugging service we do not serve) costs every call
+    "grpc.enable_channelz": 0,
   });
   const logged = (handlers: UntypedServiceImplementation) =>
     options.logger === undefined ? handlers : loggingFailures(handlers, options.logger);
