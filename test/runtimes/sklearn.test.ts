@@ -460,6 +460,35 @@ describe("sklearn runtime behind the REST server: typed outputs", () => {
       else expect(out.data).toEqual(expected.data);
     });
   }
+
+  it("writes INT32 cluster labels and UINT8 labels as Triton binary outputs of 4 and 1 bytes each", async () => {
+    const kmeans = fixture("cluster", "kmeans_iris");
+    const res = await post(server, "/v2/models/kmeans_iris/infer", {
+      inputs: jsonInputs(kmeans),
+      outputs: [{ name: "predict", parameters: { binary_data: true } }],
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    const n = kmeans.outputs.predict.data.length;
+    expect(res.json.outputs[0]).toMatchObject({
+      datatype: "INT32",
+      parameters: { binary_data_size: 4 * n },
+    });
+    const body = res.bytes.subarray(Number(res.headers.get("inference-header-content-length")));
+    expect(Array.from(new Int32Array(body.buffer.slice(body.byteOffset, body.byteOffset + 4 * n)))).toEqual(
+      kmeans.outputs.predict.data,
+    );
+    const tree = fixture("dtypes", "tree_uint8_labels");
+    const labels = await post(server, "/v2/models/tree_uint8_labels/infer", {
+      inputs: jsonInputs(tree),
+      outputs: [{ name: "predict", parameters: { binary_data: true } }],
+    });
+    const bytes = labels.bytes.subarray(Number(labels.headers.get("inference-header-content-length")));
+    expect(labels.json.outputs[0]).toMatchObject({
+      datatype: "UINT8",
+      parameters: { binary_data_size: bytes.length },
+    });
+    expect(Array.from(bytes)).toEqual(tree.outputs.predict.data);
+  });
 });
 
 describe("sklearn runtime behind the gRPC server: typed contents", () => {
