@@ -170,11 +170,11 @@ function exactNumber(token: string): number | bigint {
  * rounds 64-bit integers beyond 2^53; rather than pay for a lossless parser on every request, the body is
  * parsed again losslessly only when an INT64/UINT64 input met such a double.
  */
-export function decodeJsonInferenceRequest(json: Uint8Array, binary?: Uint8Array): InferenceRequest {
+export function decodeJsonInferenceRequest(json: Buffer, binary?: Uint8Array): InferenceRequest {
   if (json.byteLength === 0) {
     throw new BadRequestError("the request body is empty; expected a JSON inference request");
   }
-  const text = Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString("utf8");
+  const text = json.toString("utf8");
   try {
     return decodeInferenceRequest(parseJson(text), binary);
   } catch (e) {
