@@ -4,6 +4,7 @@ import type { PyfuncModel } from "../../../mlflow/pyfunc.js";
 import type { Schema } from "../../../mlflow/signature.js";
 import { BadRequestError } from "../../errors.js";
 import { decodeCsvScoringRequest } from "./csv-input.js";
+import { ModelEvaluationError, UnsupportedContentTypeError } from "./errors.js";
 import { decodeJsonScoringRequest, SCORING_PROTOCOL_CHANGE_INFO, type ScoringRequest } from "./json-input.js";
 import { predictionsJson } from "./predictions.js";
 import { castToSchema } from "./schema-cast.js";
@@ -17,25 +18,6 @@ import { castToSchema } from "./schema-cast.js";
 export const CONTENT_TYPE_JSON = "application/json";
 export const CONTENT_TYPE_CSV = "text/csv";
 const SUPPORTED = [CONTENT_TYPE_CSV, CONTENT_TYPE_JSON];
-
-/** A body in a content type (or charset) the scoring protocol does not take: HTTP 415, plain text. */
-export class UnsupportedContentTypeError extends ModelserveError {
-  constructor(message: string) {
-    super(ErrorCodes.BAD_REQUEST, message);
-  }
-}
-
-/** The model failed on an input that decoded fine; mlflow answers these 400 BAD_REQUEST. */
-export class ModelEvaluationError extends ModelserveError {
-  constructor(cause: unknown) {
-    super(
-      ErrorCodes.BAD_REQUEST,
-      "Encountered an unexpected error while evaluating the model. Verify that the serialized input Dataframe " +
-        `is compatible with the model for inference. Error: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause },
-    );
-  }
-}
 
 function mimeTypeOf(contentType: string | undefined): string {
   if (contentType === undefined || contentType.trim() === "") {

@@ -1,0 +1,40 @@
+import type { PyfuncModel } from "../../../mlflow/pyfunc.js";
+import type { DataPlane } from "../../dataplane.js";
+import { ModelNotReadyError } from "../../errors.js";
+import { AmbiguousMlflowModelError, NoMlflowModelError, NotAnMlflowModelError } from "./errors.js";
+
+/**
+ * Which model `/invocations` serves: `mlflow models serve` has one; a modelserve server may hold several
+ * models of several runtimes. The only ready MLflow model (one whose runtime gives a pyfunc) answers;
+ * with several, `?model=<name>` (and optionally `&version=`) must pick one.
+ */
+
+export interface ModelQuery {
+  model?: string;
+  version?: string;
+}
+
+function pyfuncNames(dataplane: DataPlane): string[] {
+  const names = new Set<string>();
+  for (const entry of dataplane.registry.entries()) {
+    if (entry.state === "READY" && entry.model?.pyfunc !== undefined) names.add(entry.name);
+  }
+  return [...names].sort();
+}
+
+/** The pyfunc /invocations serves: the one named by the query, or the server's only MLflow model. */
+export function chooseModel(dataplane: DataPlane, query: ModelQuery): PyfuncModel {
+  let name = query.model;
+  if (name === undefined || name === "") {
+    const names = pyfuncNames(dataplane);
+    if (names.length === 0) throw new NoMlflowModelError();
+    if (names.length > 1) throw new AmbiguousMlflowModelError(names);
+    name = names[0];
+  }
+  const entry = dataplane.modelEntry(name, query.version || undefined);
+  if (entry.state !== "READY" || entry.model === undefined) {
+    throw new ModelNotReadyError(name, entry.version, entry.state, entry.reason);
+  }
+  if (entry.model.pyfunc === undefined) throw new NotAnMlflowModelError(name, pyfuncNames(dataplane));
+  return entry.model.pyfunc;
+}
