@@ -3,15 +3,17 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { type Running, startNodeServer } from "../server/processes.js";
 import { startMlflowServer } from "./mlflow-server.js";
+import { sequentialLatency } from "./sequential.js";
 import { type Workload, workloadOf } from "./workload.js";
 
 /**
  * MLflow's scoring protocol, modelserve against `mlflow models serve --env-manager local` (`npm run
  * bench:mlflow`): the same model folders (the sklearn and onnx fixtures), the same bodies (each model's
- * serving_input_example as one row, and as a batch of BENCH_BATCH_ROWS rows), the same load (autocannon,
- * keep-alive). Single-row: BENCH_CONNECTIONS concurrent clients; batch: one client, so its latency is one
- * request's. Both servers stay up and are measured in turn, round after round (BENCH_ROUNDS, median round
- * reported; ratios are medians of per-round ratios), so a load spike on the shared machine hits both.
+ * serving_input_example as one row, and as a batch of BENCH_BATCH_ROWS rows), the same load. One row:
+ * req/s with BENCH_CONNECTIONS keep-alive clients (autocannon), latency p50/p99 of one request at a time
+ * (timed in µs); batch: one request at a time (latency, and the req/s that gives). Both servers stay up and
+ * are measured in turn, round after round (BENCH_ROUNDS, median round reported; ratios are medians of
+ * per-round ratios), so a load spike on the shared machine hits both.
  * Settings: BENCH_CONNECTIONS (8), BENCH_DURATION seconds (5), BENCH_WARMUP seconds (2), BENCH_ROUNDS (3),
  * BENCH_BATCH_ROWS (1000), MLFLOW_VENV (/work/venvs/mlflow, made by fixtures/mlflow/make_venv.sh).
  */
@@ -48,14 +50,14 @@ interface Measured {
   cpuMicrosPerRequest: number;
 }
 
-async function load(server: Running, body: string, clients: number, seconds: number): Promise<Measured> {
+async function throughput(server: Running, body: string, seconds: number) {
   const cpuBefore = server.cpuSeconds();
   const r = await autocannon({
     url: `http://127.0.0.1:${server.ports.http}/invocations`,
     method: "POST",
     headers: { "content-type": "application/json" },
     body,
-    connections: clients,
+    connections,
     pipelining: 1,
     duration: seconds,
     timeout: 30,
@@ -63,11 +65,31 @@ async function load(server: Running, body: string, clients: number, seconds: num
   const cpu = server.cpuSeconds() - cpuBefore;
   return {
     rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
     requests: r.requests.total,
     failures: r.errors + r.timeouts + r.non2xx,
     cpuMicrosPerRequest: (cpu * 1e6) / Math.max(1, r.requests.total),
+  };
+}
+
+/** One row: req/s under concurrent load, then the latency of requests one at a time. */
+async function measureSingle(server: Running, body: string, seconds: number): Promise<Measured> {
+  const load = await throughput(server, body, seconds);
+  const latency = await sequentialLatency(server.ports.http, body, seconds);
+  return { ...load, p50: latency.p50, p99: latency.p99, failures: load.failures + latency.failures };
+}
+
+/** A batch: requests one at a time; req/s is what that latency allows. */
+async function measureBatch(server: Running, body: string, seconds: number): Promise<Measured> {
+  const cpuBefore = server.cpuSeconds();
+  const latency = await sequentialLatency(server.ports.http, body, seconds);
+  const cpu = server.cpuSeconds() - cpuBefore;
+  return {
+    rps: latency.requests / seconds,
+    p50: latency.p50,
+    p99: latency.p99,
+    requests: latency.requests,
+    failures: latency.failures,
+    cpuMicrosPerRequest: (cpu * 1e6) / Math.max(1, latency.requests),
   };
 }
 
@@ -138,8 +160,8 @@ async function benchModel(flavor: string, folder: string, rows: Row[]): Promise<
     await checkSameAnswers(ours, theirs, work.single, `${flavor} single row`);
     await checkSameAnswers(ours, theirs, work.batch, `${flavor} batch`);
     const shapes = [
-      { shape: "1 row", body: work.single, clients: connections },
-      { shape: `${batchRows} rows`, body: work.batch, clients: 1 },
+      { shape: "1 row", body: work.single, measure: measureSingle },
+      { shape: `${batchRows} rows`, body: work.batch, measure: measureBatch },
     ];
     const servers = [
       { server: "modelserve" as const, running: ours },
@@ -148,12 +170,12 @@ async function benchModel(flavor: string, folder: string, rows: Row[]): Promise<
     const mine: Row[] = [];
     for (const s of shapes)
       for (const v of servers) mine.push({ flavor, shape: s.shape, server: v.server, rounds: [] });
-    for (const s of shapes) for (const v of servers) await load(v.running, s.body, s.clients, warmupSeconds);
+    for (const s of shapes) for (const v of servers) await s.measure(v.running, s.body, warmupSeconds);
     for (let round = 1; round <= rounds; round++) {
       let i = 0;
       for (const s of shapes) {
         for (const v of servers) {
-          const m = await load(v.running, s.body, s.clients, duration);
+          const m = await s.measure(v.running, s.body, duration);
           mine[i++].rounds.push(m);
           process.stderr.write(
             `  round ${round}/${rounds} ${flavor} ${s.shape} ${v.server}: ${m.rps.toFixed(0)} req/s p50 ${m.p50} ms\n`,
@@ -191,7 +213,8 @@ async function main(): Promise<void> {
   for (const { flavor, folder } of MODELS) await benchModel(flavor, folder, rows);
   console.log(
     `\nMLflow scoring protocol (/invocations), modelserve vs mlflow models serve --env-manager local; ` +
-      `1 row: ${connections} connections, batch: 1 connection; ${duration} s x ${rounds} rounds (median round)\n`,
+      `1 row: req/s with ${connections} connections, latency one request at a time; ${batchRows} rows: one ` +
+      `request at a time; ${duration} s per measure x ${rounds} rounds (median round)\n`,
   );
   console.log(
     table(
@@ -213,8 +236,8 @@ async function main(): Promise<void> {
           r.shape,
           r.server,
           m.rps.toFixed(0),
-          m.p50.toFixed(2),
-          m.p99.toFixed(2),
+          m.p50.toFixed(3),
+          m.p99.toFixed(3),
           m.cpuMicrosPerRequest.toFixed(0),
           String(m.requests),
           String(m.failures),
