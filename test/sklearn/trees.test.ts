@@ -92,3 +92,38 @@ describe("tree estimators at predict time", () => {
     expect(() => est.call("predict", rows([[1, 2, 3]]))).toThrow(/10 features/);
   });
 });
+
+describe("batched tree walks", () => {
+  const load = (file: string) => loadEstimator(readFileSync(join(FIXTURES, "1.9.1/ensemble", file)));
+  /** `rows` rows of values spread over [-2, 10), from a fixed linear congruential sequence. */
+  function rowsOf(rows: number, cols: number, nanEvery = 0): NDArray {
+    let s = 12345;
+    const data = Float64Array.from({ length: rows * cols }, (_, i) => {
+      s = (s * 1103515245 + 12345) % 2 ** 31;
+      return nanEvery > 0 && i % nanEvery === 3 ? Number.NaN : (s / 2 ** 31) * 12 - 2;
+    });
+    return float64(Array.from(data), [rows, cols]);
+  }
+  const row = (X: NDArray, i: number): NDArray => {
+    const cols = X.shape[1];
+    return float64(Array.from((X.data as Float64Array).subarray(i * cols, (i + 1) * cols)), [1, cols]);
+  };
+
+  for (const [file, method, nanEvery] of [
+    ["rf_clf_iris_nan.pkl", "predict_proba", 0],
+    ["rf_clf_iris_nan.pkl", "predict_proba", 7],
+    ["rf_reg_diabetes.pkl", "predict", 0],
+    ["et_clf_bc.pkl", "predict", 0],
+  ] as const) {
+    it(`${file} ${method}${nanEvery ? " with NaN" : ""}: a 43-row batch answers as its rows one by one`, () => {
+      const est = load(file);
+      const X = rowsOf(43, est.nFeaturesIn!, nanEvery);
+      const batch = est.call(method, X);
+      const width = batch.data.length / 43;
+      for (let i = 0; i < 43; i++) {
+        const one = Array.from(est.call(method, row(X, i)).data as ArrayLike<unknown>);
+        expect(Array.from(batch.data as ArrayLike<unknown>).slice(i * width, (i + 1) * width)).toEqual(one);
+      }
+    });
+  }
+});

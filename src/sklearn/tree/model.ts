@@ -1,6 +1,6 @@
 import type { NDArray, NumericStorage } from "../../pickle/values.js";
 import { EstimatorStateError, isNDArray, pairwiseSum } from "../common/index.js";
-import { type FlatTree, walk } from "./flat_tree.js";
+import type { FlatTree } from "./flat_tree.js";
 
 /**
  * A fitted tree ready to predict: the flat tree plus what scikit-learn derives from `tree_.value` at
@@ -63,9 +63,9 @@ export class TreeModel {
   /** out[row*width + j] += proba of the row's leaf (every output), for rows of X32 (float32, row-major). */
   addProba(X32: Float32Array, rows: number, cols: number, out: Float64Array): void {
     const { proba, probaWidth: w } = this;
-    const { packed, threshold } = this.tree;
+    const leaf = this.tree.leaves(X32, rows, cols);
     for (let i = 0; i < rows; i++) {
-      const src = walk(packed, threshold, X32, i * cols) * w;
+      const src = leaf[i] * w;
       const dst = i * w;
       for (let j = 0; j < w; j++) out[dst + j] += proba[src + j];
     }
@@ -85,9 +85,10 @@ export class TreeModel {
     col = 0,
   ): void {
     const { nOutputs } = this;
-    const { values, packed, threshold } = this.tree;
+    const { values } = this.tree;
+    const leaf = this.tree.leaves(X32, rows, cols);
     for (let i = 0; i < rows; i++) {
-      const src = walk(packed, threshold, X32, i * cols) * nOutputs;
+      const src = leaf[i] * nOutputs;
       const dst = i * stride + col;
       if (scale === 1) for (let k = 0; k < nOutputs; k++) out[dst + k] += values[src + k];
       else for (let k = 0; k < nOutputs; k++) out[dst + k] += scale * values[src + k];
@@ -97,11 +98,10 @@ export class TreeModel {
   /** Class index (into each output's classes) per row and output, from the raw leaf values. */
   classIndices(X32: Float32Array, rows: number, cols: number): Int32Array {
     const { nOutputs, argmaxClass } = this;
-    const { packed, threshold } = this.tree;
+    const leaf = this.tree.leaves(X32, rows, cols);
     const out = new Int32Array(rows * nOutputs);
     for (let i = 0; i < rows; i++) {
-      const leaf = walk(packed, threshold, X32, i * cols);
-      for (let k = 0; k < nOutputs; k++) out[i * nOutputs + k] = argmaxClass[leaf * nOutputs + k];
+      for (let k = 0; k < nOutputs; k++) out[i * nOutputs + k] = argmaxClass[leaf[i] * nOutputs + k];
     }
     return out;
   }
