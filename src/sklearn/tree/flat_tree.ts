@@ -126,7 +126,7 @@ export class FlatTree {
 }
 
 /**
- * `depth` steps of rows [0, rows) (a multiple of 8, no NaN), 8 rows at a time. One step: slot `v > t` of
+ * Up to `depth` steps of rows [0, rows) (a multiple of 8, no NaN), 8 rows at a time. One step: slot `v > t` of
  * the node, its right child when true, its left child (`v <= t`) when false.
  */
 function stepRows(
@@ -157,6 +157,20 @@ function stepRows(
       n5 = packed[4 * n5 + +(x[b + 5 * cols + packed[4 * n5 + 2]] > threshold[n5])];
       n6 = packed[4 * n6 + +(x[b + 6 * cols + packed[4 * n6 + 2]] > threshold[n6])];
       n7 = packed[4 * n7 + +(x[b + 7 * cols + packed[4 * n7 + 2]] > threshold[n7])];
+      // a lopsided tree can be far deeper than most of its leaves: stop once all 8 rows are in one
+      if (
+        (d & 7) === 7 &&
+        packed[4 * n0] === n0 &&
+        packed[4 * n1] === n1 &&
+        packed[4 * n2] === n2 &&
+        packed[4 * n3] === n3 &&
+        packed[4 * n4] === n4 &&
+        packed[4 * n5] === n5 &&
+        packed[4 * n6] === n6 &&
+        packed[4 * n7] === n7
+      ) {
+        break;
+      }
     }
     out[i] = n0;
     out[i + 1] = n1;
