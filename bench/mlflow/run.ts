@@ -178,7 +178,7 @@ async function benchModel(flavor: string, folder: string, rows: Row[]): Promise<
           const m = await s.measure(v.running, s.body, duration);
           mine[i++].rounds.push(m);
           process.stderr.write(
-            `  round ${round}/${rounds} ${flavor} ${s.shape} ${v.server}: ${m.rps.toFixed(0)} req/s p50 ${m.p50} ms\n`,
+            `  round ${round}/${rounds} ${flavor} ${s.shape} ${v.server}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50.toFixed(3)} ms\n`,
           );
         }
       }

@@ -14,9 +14,14 @@ export class EchoPyfunc implements PyfuncModel {
   readonly flavor = "echo";
   last: { input: PyfuncInput; params?: PyfuncParams } | undefined;
 
-  constructor(private readonly answer?: (input: PyfuncInput, params?: PyfuncParams) => PyfuncOutput) {}
+  constructor(
+    private readonly answer?: (
+      input: PyfuncInput,
+      params?: PyfuncParams,
+    ) => PyfuncOutput | Promise<PyfuncOutput>,
+  ) {}
 
-  predict(input: PyfuncInput, params?: PyfuncParams): PyfuncOutput {
+  predict(input: PyfuncInput, params?: PyfuncParams): PyfuncOutput | Promise<PyfuncOutput> {
     this.last = { input, params };
     return this.answer === undefined ? input : this.answer(input, params);
   }

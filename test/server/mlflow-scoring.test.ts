@@ -236,6 +236,30 @@ describe("failures", () => {
   });
 });
 
+describe("a model slower than the request timeout", () => {
+  let server: ServerHandle;
+  beforeAll(async () => {
+    const { runtimes } = echoRuntimes(
+      (input) => new Promise((resolve) => setTimeout(() => resolve(input), 3_000).unref()),
+    );
+    server = await startTestServer(
+      [{ name: "slow", implementation: ECHO_IMPLEMENTATION }],
+      { request_timeout_seconds: 0.3 },
+      { runtimes },
+    );
+  });
+  afterAll(async () => server?.close());
+
+  it("is a 504 DEADLINE_EXCEEDED naming the limit, as mlflow's request timeout", async () => {
+    const res = await invocations(server, SPLIT);
+    expect(res.status).toBe(504);
+    expect(res.json).toEqual({
+      error_code: "DEADLINE_EXCEEDED",
+      message: "model 'slow' did not answer within 300 ms (request timeout)",
+    });
+  });
+});
+
 describe("pythonFloatRepr", () => {
   it("writes floats as Python's repr() (values from CPython 3.11)", () => {
     const cases: [number, string][] = [

@@ -1,8 +1,8 @@
 import { ErrorCodes, ModelserveError } from "../../../errors.js";
 import type { MlflowModel } from "../../../mlflow/model.js";
-import type { PyfuncModel } from "../../../mlflow/pyfunc.js";
+import type { PyfuncModel, PyfuncOutput } from "../../../mlflow/pyfunc.js";
 import type { Schema } from "../../../mlflow/signature.js";
-import { BadRequestError } from "../../errors.js";
+import { BadRequestError, InferenceTimeoutError } from "../../errors.js";
 import { decodeCsvScoringRequest } from "./csv-input.js";
 import { ModelEvaluationError, UnsupportedContentTypeError } from "./errors.js";
 import { decodeJsonScoringRequest, SCORING_PROTOCOL_CHANGE_INFO, type ScoringRequest } from "./json-input.js";
@@ -92,22 +92,48 @@ export function decodeScoringRequest(
   );
 }
 
+/** A model's answer, or InferenceTimeoutError once `timeoutMs` passed (0: no limit), as V2 inferences. */
+async function predictWithin(
+  model: PyfuncModel,
+  request: ScoringRequest,
+  timeoutMs: number,
+  name: string,
+): Promise<PyfuncOutput> {
+  const pending = model.predict(request.input, request.params);
+  // a synchronous model cannot be interrupted anyway: only a pending answer gets a timer
+  if (!(pending instanceof Promise) || timeoutMs <= 0) return pending;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new InferenceTimeoutError(name, timeoutMs)), timeoutMs);
+  });
+  try {
+    return await Promise.race([pending, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface InvokeOptions {
+  /** the model's name, for messages */
+  name: string;
+  /** the server's request timeout, in ms (0: none) */
+  timeoutMs: number;
+}
+
 /** Decodes, predicts and encodes; the JSON body of a 200. */
 export async function invoke(
   model: PyfuncModel,
   contentType: string | undefined,
   body: Uint8Array,
+  options: InvokeOptions,
 ): Promise<string> {
-  const { input, params } = decodeScoringRequest(
-    contentType,
-    body,
-    (model as Partial<MlflowModel>).signature?.inputs,
-  );
-  let output: Awaited<ReturnType<PyfuncModel["predict"]>>;
+  const request = decodeScoringRequest(contentType, body, (model as Partial<MlflowModel>).signature?.inputs);
+  let output: PyfuncOutput;
   try {
-    output = await model.predict(input, params);
+    output = await predictWithin(model, request, options.timeoutMs, options.name);
   } catch (e) {
-    // a refused input (signature, params) keeps its message; anything else is the model's failure
+    // a refused input (signature, params) keeps its message, and so does a timeout; anything else is the model's failure
+    if (e instanceof InferenceTimeoutError) throw e;
     if (e instanceof ModelserveError && e.code === ErrorCodes.BAD_REQUEST) throw e;
     throw new ModelEvaluationError(e);
   }

@@ -23,7 +23,7 @@ function pyfuncNames(dataplane: DataPlane): string[] {
 }
 
 /** The pyfunc /invocations serves: the one named by the query, or the server's only MLflow model. */
-export function chooseModel(dataplane: DataPlane, query: ModelQuery): PyfuncModel {
+export function chooseModel(dataplane: DataPlane, query: ModelQuery): { name: string; pyfunc: PyfuncModel } {
   let name = query.model;
   if (name === undefined || name === "") {
     const names = pyfuncNames(dataplane);
@@ -36,5 +36,5 @@ export function chooseModel(dataplane: DataPlane, query: ModelQuery): PyfuncMode
     throw new ModelNotReadyError(name, entry.version, entry.state, entry.reason);
   }
   if (entry.model.pyfunc === undefined) throw new NotAnMlflowModelError(name, pyfuncNames(dataplane));
-  return entry.model.pyfunc;
+  return { name, pyfunc: entry.model.pyfunc };
 }

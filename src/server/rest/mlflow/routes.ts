@@ -14,6 +14,8 @@ import { chooseModel, type ModelQuery } from "./model-choice.js";
 export interface MlflowScoringOptions {
   dataplane: DataPlane;
   logger: Logger;
+  /** longest a prediction may take, in ms (0: no limit); then 504 DEADLINE_EXCEEDED, as mlflow's timeout */
+  timeoutMs: number;
 }
 
 /** Bodies go out as bytes: fastify would add a charset to the content type of a string, mlflow does not. */
@@ -37,9 +39,12 @@ export function registerMlflowScoring(app: FastifyInstance, options: MlflowScori
 
   app.post("/invocations", async (request: FastifyRequest<{ Querystring: ModelQuery }>, reply) => {
     try {
-      const model = chooseModel(dataplane, request.query);
+      const { name, pyfunc } = chooseModel(dataplane, request.query);
       const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
-      const json = await invoke(model, request.headers["content-type"], body);
+      const json = await invoke(pyfunc, request.headers["content-type"], body, {
+        name,
+        timeoutMs: options.timeoutMs,
+      });
       reply.code(200).header("content-type", CONTENT_TYPE_JSON).send(Buffer.from(json));
     } catch (e) {
       const { status, body, contentType } = mlflowErrorResponse(e);
