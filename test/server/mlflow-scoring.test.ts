@@ -226,6 +226,18 @@ describe("failures", () => {
     expect(await res.text()).toMatch(/no Content-Type header/);
   });
 
+  it("lists nested deeper than numpy's 64 dimensions, or than the parser's stack, are 400s", async () => {
+    const nested = (depth: number) => `${"[".repeat(depth)}1${"]".repeat(depth)}`;
+    const ok = await post(server, "/invocations", `{"inputs": ${nested(64)}}`);
+    expect(ok.status).toBe(200);
+    const tooDeep = await post(server, "/invocations", `{"inputs": ${nested(65)}}`);
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.json.message).toMatch(/maximum number of dimension of 64/);
+    const stack = await post(server, "/invocations", `{"inputs": ${nested(100_000)}}`);
+    expect(stack.status).toBe(400);
+    expect(stack.json.message).toMatch(/valid JSON/);
+  });
+
   it("invalid UTF-8 is a 400, and the server keeps serving", async () => {
     const bad = await post(server, "/invocations", Uint8Array.from([0x7b, 0xff, 0x7d]));
     expect(bad.status).toBe(400);

@@ -157,6 +157,9 @@ function isStringOrMissing(v: PyJson): boolean {
   return typeof v === "string" || v === null || (typeof v === "number" && Number.isNaN(v));
 }
 
+/** numpy's NPY_MAXDIMS (numpy 2) */
+const MAX_DIMENSIONS = 64;
+
 /** The shape of nested lists, checking that every level is rectangular, and their leaves in C order. */
 function shapeAndLeaves(value: PyJson, where: string): { shape: number[]; leaves: PyJson[] } {
   const shape: number[] = [];
@@ -165,6 +168,11 @@ function shapeAndLeaves(value: PyJson, where: string): { shape: number[]; leaves
     shape.push(probe.length);
     if (probe.length === 0) break;
     probe = probe[0];
+  }
+  if (shape.length > MAX_DIMENSIONS) {
+    throw new BadRequestError(
+      `Invalid input. setting an array element with a sequence. The requested array would exceed the maximum number of dimension of ${MAX_DIMENSIONS}. (${where} nests lists ${shape.length} deep)`,
+    );
   }
   const leaves: PyJson[] = [];
   const walk = (item: PyJson, depth: number, path: string): void => {
