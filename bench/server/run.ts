@@ -42,6 +42,11 @@ const mlserverVenv = `${process.env.MODELSERVE_VENVS ?? "/work/venvs"}/mlserver`
 interface Measured extends LoadResult {
   /** server CPU time per answered request, in microseconds */
   cpuMicrosPerRequest: number;
+  /**
+   * the server's CPU time over the run's wall time: near 1 (one core) when the server was the bottleneck;
+   * well below when the scheduler gave its core to other processes or the load generator could not keep up
+   */
+  cpuShare: number;
 }
 
 interface Row {
@@ -62,9 +67,15 @@ interface Job {
 
 async function run(job: Job, o: LoadOptions): Promise<Measured> {
   const cpuBefore = job.server.cpuSeconds();
+  const started = performance.now();
   const result = await job.load(job.port, o);
+  const seconds = (performance.now() - started) / 1000;
   const cpu = job.server.cpuSeconds() - cpuBefore;
-  return { ...result, cpuMicrosPerRequest: (cpu * 1e6) / Math.max(1, result.requests) };
+  return {
+    ...result,
+    cpuMicrosPerRequest: (cpu * 1e6) / Math.max(1, result.requests),
+    cpuShare: cpu / seconds,
+  };
 }
 
 /** One request first: a server that answers wrongly must not be benchmarked. */
@@ -125,6 +136,7 @@ function table(rows: Row[]): string {
     "p50 ms",
     "p99 ms",
     "server CPU µs/req",
+    "server CPU share",
     "requests",
     "failures",
   ];
@@ -135,6 +147,7 @@ function table(rows: Row[]): string {
     r.result.p50Ms.toFixed(2),
     r.result.p99Ms.toFixed(2),
     r.result.cpuMicrosPerRequest.toFixed(0),
+    `${(100 * r.result.cpuShare).toFixed(0)}%`,
     String(r.result.requests),
     String(r.result.failures),
   ]);
