@@ -1,4 +1,5 @@
 import type { PyfuncInput, PyfuncModel, PyfuncOutput, PyfuncParams } from "../../src/mlflow/pyfunc.js";
+import type { Signature } from "../../src/mlflow/signature.js";
 import type { NDArray } from "../../src/pickle/values.js";
 import { RuntimeRegistry } from "../../src/runtimes/registry.js";
 import type { LoadedModel, ModelSettings, RuntimeFactory } from "../../src/runtimes/runtime.js";
@@ -13,6 +14,8 @@ export const ECHO_IMPLEMENTATION = "test-echo-pyfunc";
 export class EchoPyfunc implements PyfuncModel {
   readonly flavor = "echo";
   last: { input: PyfuncInput; params?: PyfuncParams } | undefined;
+  /** the signature /invocations casts requests to while parsing, as for an MLflow model */
+  signature: Signature | undefined;
 
   constructor(
     private readonly answer?: (
@@ -77,13 +80,27 @@ export function elements(array: NDArray): unknown[] {
 
 /** The pandas name of a decoded column's dtype; a column of strings (NaN where missing) is pandas 3's `str`. */
 export function pandasDtype(column: NDArray): string {
-  const names: Record<string, string> = { "<f8": "float64", "<i8": "int64", "<u8": "uint64", "|b1": "bool" };
+  const names: Record<string, string> = {
+    "<f8": "float64",
+    "<f4": "float32",
+    "<i8": "int64",
+    "<i4": "int32",
+    "<u8": "uint64",
+    "|b1": "bool",
+  };
   const named = names[column.dtype.str];
   if (named !== undefined) return named;
   const items = elements(column);
+  if (items.some((v) => v instanceof Date)) return "datetime64[ns]";
   const strings = items.filter((v) => typeof v === "string").length;
   const missing = items.filter((v) => typeof v === "number" && Number.isNaN(v)).length;
   return strings > 0 && strings + missing === items.length ? "str" : "object";
+}
+
+/** `Timestamp.isoformat()` of a date (the generator writes datetimes so). */
+function isoformat(date: Date): string {
+  const iso = date.toISOString().slice(0, -1);
+  return iso.endsWith(".000") ? iso.slice(0, -4) : `${iso}000`;
 }
 
 /** A decoded input in the shape of reference.json's `decoded`. */
@@ -96,7 +113,7 @@ export function describeInput(input: PyfuncInput): unknown {
         columns: input.columns.map((c) => ({
           name: c.name,
           dtype: pandasDtype(c.values),
-          values: pythonValue(elements(c.values)),
+          values: pythonValue(elements(c.values).map((v) => (v instanceof Date ? isoformat(v) : v))),
         })),
       };
     case "array":

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from mlflow.exceptions import MlflowException
 from mlflow.pyfunc import scoring_server
+from mlflow.types import Schema
 
 J = "application/json"
 CSV = "text/csv"
@@ -105,6 +106,50 @@ CASES = [
 ]
 
 
+# (name, input schema as MLmodel stores it, content type, body): parsed with the schema, as for a model
+# that has a signature (cast_df_types_according_to_schema, _cast_schema_type, read_csv(dtype=...))
+IRIS = '[{"type": "double", "name": "a", "required": true}, {"type": "long", "name": "b", "required": true}]'
+TYPES = (
+    '[{"type": "double", "name": "d"}, {"type": "float", "name": "f"}, {"type": "long", "name": "l"},'
+    ' {"type": "integer", "name": "i"}, {"type": "boolean", "name": "b"}, {"type": "string", "name": "s"}]'
+)
+F32 = '[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 2]}}]'
+I64 = '[{"type": "tensor", "tensor-spec": {"dtype": "int64", "shape": [-1]}}]'
+NAMED = (
+    '[{"type": "tensor", "name": "x", "tensor-spec": {"dtype": "float32", "shape": [-1, 2]}},'
+    ' {"type": "tensor", "name": "y", "tensor-spec": {"dtype": "int32", "shape": [-1]}}]'
+)
+ONE = '[{"type": "double", "name": "x", "required": true}]'
+DATES = '[{"type": "datetime", "name": "t", "required": true}, {"type": "double", "name": "v", "required": true}]'
+SCHEMA_CASES = [
+    ("schema: ints to double, floats to long (truncated)", IRIS, J, '{"dataframe_split": {"columns": ["a", "b"], "data": [[1, 2.7], [3, -1.5]]}}'),
+    ("schema: every column type", TYPES, J, '{"dataframe_split": {"columns": ["d", "f", "l", "i", "b", "s"], "data": [["1.5", 2, 3.0, 4, 1, "x"], [2, 0.1, 5, 6, 0, "y"]]}}'),
+    ("schema: records with bools for numbers", TYPES, J, '{"dataframe_records": [{"d": true, "f": false, "l": true, "i": 7, "b": "yes", "s": "z"}]}'),
+    ("schema: NaN for a long column", IRIS, J, '{"dataframe_split": {"columns": ["a", "b"], "data": [[1, null]]}}'),
+    ("schema: text for a double column", IRIS, J, '{"dataframe_split": {"columns": ["a", "b"], "data": [["x", 1]]}}'),
+    ("schema: extra and missing columns left alone", IRIS, J, '{"dataframe_split": {"columns": ["a", "z"], "data": [[1, "q"]]}}'),
+    ("schema: float32 tensor from ints", F32, J, '{"inputs": [[1, 2], [3, 4]]}'),
+    ("schema: float32 tensor from instances", F32, J, '{"instances": [[1.5, 2], [3, 4]]}'),
+    ("schema: float32 tensor from a frame", F32, J, '{"dataframe_split": {"data": [[1, 2.5]]}}'),
+    ("schema: int64 tensor from floats", I64, J, '{"inputs": [1.9, -2.9, 3.0]}'),
+    ("schema: int64 tensor from text", I64, J, '{"inputs": ["1", "2"]}'),
+    ("schema: int64 tensor from None", I64, J, '{"inputs": [1, null]}'),
+    ("schema: float32 tensor from text", F32, J, '{"inputs": [["1.5", "x"]]}'),
+    ("schema: named tensors from a dict", NAMED, J, '{"inputs": {"x": [[1, 2]], "y": [3.7]}}'),
+    ("schema: named tensors from instances records", NAMED, J, '{"instances": [{"x": [1, 2], "y": 3}, {"x": [3, 4], "y": 5}]}'),
+    ("schema: unnamed tensor from a dict", F32, J, '{"inputs": {"x": [[1, 2]]}}'),
+    ("schema: one named column from a list", ONE, J, '{"inputs": [1, 2, 3]}'),
+    ("schema: csv with typed columns", TYPES, CSV, "d,f,l,i,b,s\n1,2,3,4,True,0012\n2.5,0.5,6,7,False,x\n"),
+    ("schema: csv text for a double column", IRIS, CSV, "a,b\nx,1\n"),
+    ("schema: csv with a datetime column", DATES, CSV, "t,v\n2024-01-01,1\n"),
+    ("schema: datetime column from ISO text", DATES, J, '{"dataframe_split": {"columns": ["t", "v"], "data": [["2024-03-26T10:30:00", 1], ["2024-01-20T00:00:05", 2], [null, 3]]}}'),
+    ("schema: datetime column with a fraction the first lacks", DATES, J, '{"dataframe_split": {"columns": ["t", "v"], "data": [["2024-03-26T10:30:00", 1], ["2024-01-20T00:00:05.250", 2]]}}'),
+    ("schema: datetime column from dates", DATES, J, '{"dataframe_split": {"columns": ["t", "v"], "data": [["2024-03-26", 1], ["2024-01-20", 2]]}}'),
+    ("schema: datetime column of mixed formats", DATES, J, '{"dataframe_split": {"columns": ["t", "v"], "data": [["2024-03-26T10:30:00", 1], ["2024-01-20", 2]]}}'),
+    ("schema: datetime column from bad text", DATES, J, '{"dataframe_split": {"columns": ["t", "v"], "data": [["soon", 1]]}}'),
+]
+
+
 class Echo:
     """A model that answers its input, recording what it was given."""
 
@@ -131,13 +176,19 @@ def jsonable(value):
     return value
 
 
+def column_values(series):
+    if series.dtype.kind == "M":
+        return [None if pd.isna(t) else t.isoformat() for t in series]
+    return jsonable(series.tolist())
+
+
 def describe(data):
     if isinstance(data, pd.DataFrame):
         return {
             "kind": "frame",
             "rows": len(data),
             "columns": [
-                {"name": str(name), "dtype": str(data[name].dtype), "values": jsonable(data[name].tolist())}
+                {"name": str(name), "dtype": str(data[name].dtype), "values": column_values(data[name])}
                 for name in data.columns
             ],
         }
@@ -147,10 +198,11 @@ def describe(data):
     return {"kind": "array", "dtype": array.dtype.str, "shape": list(array.shape), "data": jsonable(array.ravel().tolist())}
 
 
-def run(content_type, body):
+def run(content_type, body, schema_json=None):
     model = Echo()
+    schema = None if schema_json is None else Schema.from_json(schema_json)
     try:
-        result = scoring_server.invocations(body.encode("utf-8"), content_type, model, None)
+        result = scoring_server.invocations(body.encode("utf-8"), content_type, model, schema)
         record = {"status": result.status, "response_content_type": result.mimetype, "body": result.response}
     except MlflowException as e:
         record = {"status": e.get_http_status_code(), "response_content_type": "application/json", "body": e.serialize_as_json()}
@@ -179,6 +231,10 @@ def float_reprs():
 
 def main():
     cases = [{"name": name, "content_type": ct, "request": body, **run(ct, body)} for name, ct, body in CASES]
+    cases += [
+        {"name": name, "schema": schema, "content_type": ct, "request": body, **run(ct, body, schema)}
+        for name, schema, ct, body in SCHEMA_CASES
+    ]
     out = {"versions": {"mlflow": mlflow.__version__, "pandas": pd.__version__, "numpy": np.__version__}, "cases": cases, "float_reprs": float_reprs()}
     path = Path(__file__).with_name("reference.json")
     path.write_text(json.dumps(out, indent=1) + "\n")

@@ -41,10 +41,12 @@ const INFINITY = /^([+-]?)inf(?:inity)?$/i;
 const TRUE_VALUES = new Set(["True", "TRUE", "true"]);
 const FALSE_VALUES = new Set(["False", "FALSE", "false"]);
 
-function csvError(reason: string): BadRequestError {
+/** mlflow's refusal of a CSV body pandas could not read. */
+export function csvError(reason: string, note?: string): BadRequestError {
   return new BadRequestError(
     "Failed to parse input as a Pandas DataFrame. Ensure that the input is a valid CSV-formatted Pandas " +
-      `DataFrame produced using the \`pandas.DataFrame.to_csv()\` method. Error: '${reason}'`,
+      `DataFrame produced using the \`pandas.DataFrame.to_csv()\` method. Error: '${reason}'` +
+      (note === undefined ? "" : ` (${note})`),
   );
 }
 

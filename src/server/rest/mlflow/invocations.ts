@@ -3,11 +3,11 @@ import type { MlflowModel } from "../../../mlflow/model.js";
 import type { PyfuncModel, PyfuncOutput } from "../../../mlflow/pyfunc.js";
 import type { Schema } from "../../../mlflow/signature.js";
 import { BadRequestError, InferenceTimeoutError } from "../../errors.js";
-import { decodeCsvScoringRequest } from "./csv-input.js";
+import { csvError, decodeCsvScoringRequest } from "./csv-input.js";
 import { ModelEvaluationError, UnsupportedContentTypeError } from "./errors.js";
 import { decodeJsonScoringRequest, SCORING_PROTOCOL_CHANGE_INFO, type ScoringRequest } from "./json-input.js";
 import { predictionsJson } from "./predictions.js";
-import { castToSchema } from "./schema-cast.js";
+import { ColumnCastError, castToSchema } from "./schema-cast.js";
 
 /**
  * One `POST /invocations`, transport aside: the content type picks the decoder (JSON keys or CSV), the
@@ -78,14 +78,19 @@ export function decodeScoringRequest(
   if (mime === CONTENT_TYPE_CSV) {
     // mlflow hands read_csv the schema's dtypes, and pandas refuses datetime64 there
     if (schema?.kind === "columns" && schema.columns.some((c) => c.type === "datetime")) {
-      throw new BadRequestError(
-        "Failed to parse input as a Pandas DataFrame. Ensure that the input is a valid CSV-formatted Pandas DataFrame " +
-          "produced using the `pandas.DataFrame.to_csv()` method. Error: 'the dtype datetime64[ns] is not supported " +
-          "for parsing, pass this column using parse_dates instead' (mlflow models serve refuses CSV for models " +
-          "with a datetime column; send JSON)",
+      throw csvError(
+        "the dtype datetime64[ns] is not supported for parsing, pass this column using parse_dates instead",
+        "mlflow models serve refuses CSV for models with a datetime column; send JSON",
       );
     }
-    return { input: castToSchema(decodeCsvScoringRequest(utf8(body), stringColumns(schema)), schema) };
+    const frame = decodeCsvScoringRequest(utf8(body), stringColumns(schema));
+    try {
+      return { input: castToSchema(frame, schema) };
+    } catch (e) {
+      // pandas reads CSV fields as the schema's types: a field that is not one fails the parse
+      if (e instanceof ColumnCastError) throw csvError(e.reason, `column ${e.column}, ${e.type}`);
+      throw e;
+    }
   }
   throw new UnsupportedContentTypeError(
     `This predictor only supports the following content types: Types: ${SUPPORTED.join(", ")}. Got '${contentType}'.`,

@@ -16,9 +16,16 @@ function base64Lines(bytes: Uint8Array): string {
   return out;
 }
 
+/** `Timestamp.isoformat()`: no zone, microseconds only when there are any. */
+function timestampIso(date: Date): string {
+  const iso = date.toISOString().slice(0, -1);
+  return iso.endsWith(".000") ? iso.slice(0, -4) : `${iso}000`;
+}
+
 /** A Python object (an item of an object array, or a value inside one) as json.dumps writes it. */
 function objectJson(value: unknown): string {
   if (value === null || value === undefined) return "null";
+  if (value instanceof Date) return `"${timestampIso(value)}"`;
   switch (typeof value) {
     case "number":
       return Number.isInteger(value) ? String(value) : pythonFloatRepr(value);
@@ -53,8 +60,11 @@ function itemWriter(array: NDArray): (i: number) => string {
       return (i) => String(data[i]);
     case "b":
       return (i) => (data[i] ? "true" : "false");
-    default:
-      return (i) => objectJson(data[i]);
+    default: {
+      // a column of dates (pandas datetime64) writes its missing values as NaT
+      const missing = (data as unknown[]).some((v) => v instanceof Date) ? '"NaT"' : "null";
+      return (i) => (data[i] === null ? missing : objectJson(data[i]));
+    }
   }
 }
 

@@ -148,42 +148,68 @@ function astype(array: NDArray, dtype: DType): NDArray {
   return { dtype, shape: [...array.shape], data };
 }
 
-/** ISO 8601 dates and times, as `pd.to_datetime` reads them; a time without a zone is UTC. */
-const ISO_DATETIME =
-  /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?(Z|[+-]\d{2}:?\d{2})?$/;
-
-function toDate(value: unknown): Date | null {
-  if (value === null || (typeof value === "number" && Number.isNaN(value))) return null; // NaT
-  if (value instanceof Date) return value;
-  if (typeof value === "string") {
-    const m = ISO_DATETIME.exec(value.trim());
-    if (m !== null) {
-      const time = (m[2] ?? "00:00:00").replace(/(\.\d{3})\d+$/, "$1");
-      const date = new Date(`${m[1]}T${time}${m[3] ?? "Z"}`);
-      if (!Number.isNaN(date.getTime())) return date;
-    }
+/** mlflow's MlflowFailedTypeConversion: a frame column the schema's type does not take. */
+export class ColumnCastError extends BadRequestError {
+  constructor(
+    readonly column: string,
+    readonly type: string,
+    readonly reason: string,
+  ) {
+    super(
+      `Invalid input. Data is not compatible with model signature. Failed to convert column ${column} to type '${type}'. Error: '${reason}'`,
+    );
   }
-  throw new Error(`Unknown datetime string format, unable to parse: ${String(value)}`);
 }
 
-/** `pd.to_datetime(column)`: an object column of Dates (null for NaT), as the enforcement takes them. */
+/** ISO 8601 dates and times, as `pd.to_datetime` reads them; a time without a zone is UTC. */
+const ISO_DATETIME =
+  /^(\d{4}-\d{2}-\d{2})(?:([T ])(\d{2}:\d{2})(:\d{2})?(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** The strftime format pandas infers from a first value, e.g. "%Y-%m-%dT%H:%M:%S". */
+function formatOf(m: RegExpExecArray): string {
+  let format = "%Y-%m-%d";
+  if (m[2] !== undefined)
+    format += `${m[2]}%H:%M${m[4] !== undefined ? ":%S" : ""}${m[5] !== undefined ? ".%f" : ""}`;
+  return m[6] === undefined ? format : `${format}%z`;
+}
+
+function dateOf(m: RegExpExecArray): Date {
+  const fraction = (m[5] ?? "").slice(0, 4); // JavaScript dates hold milliseconds
+  return new Date(`${m[1]}T${m[3] ?? "00:00"}${m[4] ?? ":00"}${fraction}${m[6] ?? "Z"}`);
+}
+
+/**
+ * `pd.to_datetime(column)`: an object column of Dates (null for NaT), as the enforcement takes them. As
+ * pandas, the first value fixes the format the others must have.
+ */
 function toDatetimeColumn(column: FrameColumn): FrameColumn {
   const items = Array.from(column.values.data as ArrayLike<unknown>);
+  let format: string | undefined;
+  const dates = items.map((value): Date | null => {
+    if (value === null || (typeof value === "number" && Number.isNaN(value))) return null;
+    if (value instanceof Date) return value;
+    const m = typeof value === "string" ? ISO_DATETIME.exec(value.trim()) : null;
+    if (m === null || Number.isNaN(dateOf(m).getTime())) {
+      throw new Error(`Unknown datetime string format, unable to parse: ${String(value)}`);
+    }
+    const own = formatOf(m);
+    format ??= own;
+    if (own !== format) throw new Error(`time data "${String(value)}" doesn't match format "${format}"`);
+    return dateOf(m);
+  });
   return {
     name: column.name,
-    values: { dtype: simpleDType("|O"), shape: [...column.values.shape], data: items.map(toDate) },
+    values: { dtype: simpleDType("|O"), shape: [...column.values.shape], data: dates },
   };
 }
 
-/** mlflow's MlflowFailedTypeConversion for a frame column. */
+/** `Series.astype` of a frame column to its spec's type. */
 function castColumn(column: FrameColumn, spec: Spec): FrameColumn {
   if ("type" in spec && spec.type === "datetime") {
     try {
       return toDatetimeColumn(column);
     } catch (e) {
-      throw new BadRequestError(
-        `Invalid input. Data is not compatible with model signature. Failed to convert column ${column.name} to type 'datetime64[ns]'. Error: '${(e as Error).message}'`,
-      );
+      throw new ColumnCastError(column.name, "datetime64[ns]", (e as Error).message);
     }
   }
   const dtype = numericTarget(spec);
@@ -197,9 +223,7 @@ function castColumn(column: FrameColumn, spec: Spec): FrameColumn {
   try {
     return { name: column.name, values: astype(column.values, dtype) };
   } catch (e) {
-    throw new BadRequestError(
-      `Invalid input. Data is not compatible with model signature. Failed to convert column ${column.name} to type '${targetName(spec)}'. Error: '${(e as Error).message}'`,
-    );
+    throw new ColumnCastError(column.name, targetName(spec), (e as Error).message);
   }
 }
 
