@@ -5,8 +5,9 @@
  *
  * The Python side makes the models (a ~9 MB and a ~67 MB random forest) in a temporary folder the first
  * time, then prints its own load times (pickle.loads / joblib.load build the scikit-learn objects). We time
- * readJoblib (parse only: allow-list on, every array decoded) and loadEstimator (parse + the TypeScript
- * estimators built). Both sides report the median CPU time per load.
+ * readJoblib (parse only: allow-list on, every array decoded but the numeric fields of structured arrays,
+ * such as a tree's nodes, which are read when an estimator asks for them) and loadEstimator (parse + the
+ * TypeScript estimators built). Both sides report the median CPU time per load.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
