@@ -33,6 +33,48 @@ export function pairwiseSum(a: ArrayLike<number>, offset: number, n: number, str
   return pairwiseSum(a, offset, n2, stride) + pairwiseSum(a, offset + n2 * stride, n - n2, stride);
 }
 
+/**
+ * pairwiseSum for a float32 array: numpy sums float32 in float32, so every addition is rounded to float32
+ * (`np.mean` of float32 targets, e.g. a KNeighborsRegressor fitted on float32 y).
+ */
+function pairwiseSumFloat32(a: ArrayLike<number>, offset: number, n: number, stride = 1): number {
+  const f = Math.fround;
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res = f(res + a[offset + i * stride]);
+    return res;
+  }
+  if (n <= PW_BLOCKSIZE) {
+    // a Float32Array rounds each stored sum to float32
+    const r = new Float32Array(8);
+    for (let j = 0; j < 8; j++) r[j] = a[offset + j * stride];
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) {
+      for (let j = 0; j < 8; j++) r[j] += a[offset + (i + j) * stride];
+    }
+    let res = f(f(f(r[0] + r[1]) + f(r[2] + r[3])) + f(f(r[4] + r[5]) + f(r[6] + r[7])));
+    for (; i < n; i++) res = f(res + a[offset + i * stride]);
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return f(
+    pairwiseSumFloat32(a, offset, n2, stride) + pairwiseSumFloat32(a, offset + n2 * stride, n - n2, stride),
+  );
+}
+
+/**
+ * `np.mean` of float32 values, in float32 as numpy computes it: pairwise when the values are a contiguous
+ * run of the reduced array, added one after another otherwise (numpy then loops over the other axis inside).
+ */
+export function meanFloat32(values: ArrayLike<number>, contiguous: boolean): number {
+  const n = values.length;
+  let sum = 0;
+  if (contiguous) sum = pairwiseSumFloat32(values, 0, n);
+  else for (let i = 0; i < n; i++) sum = Math.fround(sum + values[i]);
+  return Math.fround(sum / n);
+}
+
 /** `m.sum(axis=1)`: pairwise along each row. */
 export function rowSums(m: Matrix): Float64Array {
   const out = new Float64Array(m.rows);

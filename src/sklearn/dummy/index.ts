@@ -139,10 +139,11 @@ function buildRegressor(obj: PyObject): Estimator {
   const values = toFloat64(constant, "DummyRegressor.constant_");
   const nOut = state.number("n_outputs_");
   return dummyEstimator(obj, state, {
+    // np.full(..., constant_, dtype=constant_.dtype): float32 targets give float32, an int constant int64
     predict: (rows) => {
       const out = new Float64Array(rows * nOut);
       for (let i = 0; i < rows; i++) out.set(values.subarray(0, nOut), i * nOut);
-      return float64Array(out, nOut === 1 ? [rows] : [rows, nOut]);
+      return castFloat64(out, constant.dtype, nOut === 1 ? [rows] : [rows, nOut]);
     },
   });
 }

@@ -1,9 +1,13 @@
 import type { NDArray } from "../../pickle/values.js";
+import { castFloat64 } from "../common/dtype_param.js";
 import {
   ClassLabels,
+  FLOAT32,
+  FLOAT64,
   float64Array,
   type Matrix,
   matrix,
+  meanFloat32,
   type NumericEstimatorSpec,
   pairwiseSum,
   registerDataClass,
@@ -109,6 +113,8 @@ function regressor(state: State): NumericEstimatorSpec {
       predict: (X) => {
         const nb = search.kneighbors(X, k);
         const w = neighborWeights(state, nb);
+        // np.mean of float32 targets stays float32 (summed in float32); distance weights give float64
+        const float32 = w === undefined && yArr.dtype.kind === "f" && yArr.dtype.itemsize === 4;
         const out = new Float64Array(X.rows * nOut);
         const terms = new Float64Array(k);
         for (let r = 0; r < X.rows; r++) {
@@ -118,10 +124,12 @@ function regressor(state: State): NumericEstimatorSpec {
               const yi = yData[nb.ind[r * k + i] * nOut + o];
               terms[i] = w === undefined ? yi : yi * w[r * k + i];
             }
-            out[r * nOut + o] = pairwiseSum(terms, 0, k) / denom;
+            // with one target the neighbours' values are a contiguous run of _y[neigh_ind]
+            out[r * nOut + o] = float32 ? meanFloat32(terms, nOut === 1) : pairwiseSum(terms, 0, k) / denom;
           }
         }
-        return float64Array(out, nOut === 1 && yArr.shape.length === 1 ? [X.rows] : [X.rows, nOut]);
+        const shape = nOut === 1 && yArr.shape.length === 1 ? [X.rows] : [X.rows, nOut];
+        return castFloat64(out, float32 ? FLOAT32 : FLOAT64, shape);
       },
     },
   };

@@ -1,10 +1,14 @@
 import type { NDArray } from "../../pickle/values.js";
+import { castFloat64 } from "../common/dtype_param.js";
 import {
   ClassLabels,
+  FLOAT32,
+  FLOAT64,
   float64Array,
   InvalidInputError,
   type Matrix,
   matrix,
+  meanFloat32,
   pairwiseSum,
   registerNumericEstimator,
   rowArgmax,
@@ -121,13 +125,22 @@ registerNumericEstimator("RadiusNeighborsRegressor", (state) => {
   const Y = state.matrix("_y");
   const nOut = yArr.shape.length === 1 ? 1 : Y.cols;
   const search = radiusSearch(state);
+  const float32 = yArr.dtype.kind === "f" && yArr.dtype.itemsize === 4;
   return {
     methods: {
       predict: (X) => {
         const out = new Float64Array(X.rows * nOut).fill(Number.NaN);
+        let weighted = false;
         search(X).forEach((hit, r) => {
           if (hit.ind.length === 0) return; // scikit-learn predicts NaN (with a warning)
+          if (hit.w !== undefined) weighted = true;
           for (let o = 0; o < nOut; o++) {
+            if (float32 && hit.w === undefined) {
+              // one target: the column _y[ind] is contiguous
+              const values = Float64Array.from(hit.ind, (j) => Y.data[j * nOut + o]);
+              out[r * nOut + o] = meanFloat32(values, nOut === 1);
+              continue;
+            }
             let num = 0;
             let den = 0;
             hit.ind.forEach((j, i) => {
@@ -138,7 +151,9 @@ registerNumericEstimator("RadiusNeighborsRegressor", (state) => {
             out[r * nOut + o] = num / den;
           }
         });
-        return float64Array(out, yArr.shape.length === 1 ? [X.rows] : [X.rows, nOut]);
+        // np.mean of float32 targets stays float32; np.average with distance weights gives float64
+        const dtype = float32 && !weighted ? FLOAT32 : FLOAT64;
+        return castFloat64(out, dtype, yArr.shape.length === 1 ? [X.rows] : [X.rows, nOut]);
       },
     },
   };
