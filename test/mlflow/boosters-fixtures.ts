@@ -16,7 +16,7 @@ export const BOOSTERS = join(import.meta.dirname, "../../fixtures/mlflow/booster
 export interface Encoded {
   dtype: string;
   shape: number[];
-  data: number[];
+  data: unknown[];
 }
 
 export interface BoosterCase {
@@ -28,11 +28,19 @@ export interface BoosterCase {
   methods?: Record<string, Encoded>;
 }
 
+/** Cases mlflow serves but we refuse (a LightGBM wrapper pickled by cloudpickle): not in the fidelity lists. */
+export const REFUSED_CASES: ReadonlySet<string> = new Set(["lgb_classifier_cloudpickle"]);
+
+export function readCase(name: string): BoosterCase {
+  return JSON.parse(readFileSync(join(BOOSTERS, `${name}.reference.json`), "utf8")) as BoosterCase;
+}
+
 export function boosterCases(prefix: "xgb_" | "lgb_"): BoosterCase[] {
   return readdirSync(BOOSTERS)
     .filter((f) => f.startsWith(prefix) && f.endsWith(".reference.json"))
+    .filter((f) => !REFUSED_CASES.has(f.slice(0, -".reference.json".length)))
     .sort()
-    .map((f) => JSON.parse(readFileSync(join(BOOSTERS, f), "utf8")) as BoosterCase);
+    .map((f) => readCase(f.slice(0, -".reference.json".length)));
 }
 
 /** The case's reference rows as the frame pyfunc predicts on: float64 columns, NaN where JSON has null. */
@@ -77,13 +85,16 @@ export function arrayOf(output: PyfuncOutput): NDArray {
 export function expectClose(actual: NDArray, expected: Encoded, rtol: number): void {
   expect(actual.dtype.str).toBe(expected.dtype);
   expect([...actual.shape]).toEqual(expected.shape);
-  const values = Array.from(actual.data as ArrayLike<number | bigint>, Number);
+  const values = Array.from(actual.data as ArrayLike<unknown>, (v) =>
+    typeof v === "bigint" ? Number(v) : v,
+  );
   if (!expected.dtype.includes("f")) {
+    // labels, class indices, objects: exactly
     expect(values).toEqual(expected.data);
     return;
   }
-  const bad = values.flatMap((v, i) => {
-    const want = expected.data[i];
+  const bad = (values as number[]).flatMap((v, i) => {
+    const want = expected.data[i] as number;
     return Math.abs(v - want) <= rtol * Math.max(Math.abs(want), 1e-3) ? [] : [`[${i}] ${v} vs ${want}`];
   });
   expect(bad).toEqual([]);

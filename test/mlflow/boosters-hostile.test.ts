@@ -1,9 +1,14 @@
 import { readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCodes, isModelserveError } from "../../src/errors.js";
+import { extractZip } from "../../src/mlflow/archive.js";
 import { parseLgbModel } from "../../src/mlflow/boosters/lightgbm/model.js";
 import { lgbObjective } from "../../src/mlflow/boosters/lightgbm/objectives.js";
+import { wrapperState } from "../../src/mlflow/boosters/lightgbm/skops.js";
+import { readNpy } from "../../src/mlflow/boosters/npy.js";
 import { decodeUbjson } from "../../src/mlflow/boosters/ubjson.js";
 import { decodeXgbModel } from "../../src/mlflow/boosters/xgboost/read.js";
 import { BOOSTERS } from "./boosters-fixtures.js";
@@ -224,5 +229,92 @@ describe("LightGBM: corrupt and hostile files", () => {
 
   it("an objective without a known output transform is refused as unsupported", () => {
     expect(codeOf(() => lgbObjective("custom", "model.lgb"))).toBe(ErrorCodes.MODEL_UNSUPPORTED);
+  });
+});
+
+describe("LightGBM scikit-learn wrappers: hostile skops archives", () => {
+  let dir: string;
+  let schemaText: string;
+  const files = (name: string) => readFile(join(dir, name));
+  /** The fixture's skops schema with `edit` applied to the wrapper's attributes. */
+  const edited = (
+    edit: (attrs: Record<string, Record<string, unknown>>, root: Record<string, unknown>) => void,
+  ) => {
+    const root = JSON.parse(schemaText);
+    edit(root.content.content, root);
+    return root;
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "ms-skops-test-"));
+    await extractZip(join(BOOSTERS, "lgb_classifier_binary", "model.skops"), dir);
+    schemaText = await readFile(join(dir, "schema.json"), "utf8");
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("the untouched fixture reads", async () => {
+    const state = await wrapperState(JSON.parse(schemaText), files, "model.skops");
+    expect(state.cls).toBe("LGBMClassifier");
+    expect(state.classes?.dtype.str).toBe("<i8");
+  });
+
+  it("another class is refused as unsupported, naming it", async () => {
+    const schema = edited((_, root) => {
+      root.__class__ = "LogisticRegression";
+      root.__module__ = "sklearn.linear_model._logistic";
+    });
+    await expect(wrapperState(schema, files, "model.skops")).rejects.toThrow(
+      /sklearn\.linear_model\._logistic\.LogisticRegression, not a LightGBM scikit-learn wrapper/,
+    );
+  });
+
+  it("a booster node of another class, or without its model text", async () => {
+    const other = edited((a) => {
+      a._Booster.__class__ = "Evil";
+    });
+    await expect(wrapperState(other, files, "model.skops")).rejects.toThrow(
+      /_Booster: expected a lightgbm\.basic\.Booster/,
+    );
+    const noText = edited((a) => {
+      const booster = a._Booster as { content: { content: Record<string, { content: string }> } };
+      booster.content.content._handle.content = "42";
+    });
+    await expect(wrapperState(noText, files, "model.skops")).rejects.toThrow(
+      /_Booster\._handle: expected the model text/,
+    );
+  });
+
+  it("a custom (callable) objective is refused as unsupported", async () => {
+    const schema = edited((a) => {
+      a._objective = { __class__: "function", __module__: "x", __loader__: "FunctionNode", content: "x.f" };
+    });
+    await expect(wrapperState(schema, files, "model.skops")).rejects.toThrow(
+      /custom \(Python callable\) objective/,
+    );
+  });
+
+  it("array files outside the archive or missing from it", async () => {
+    const outside = edited((a) => {
+      a._classes.file = "../../etc/passwd.npy";
+    });
+    await expect(wrapperState(outside, files, "model.skops")).rejects.toThrow(/_classes: bad array file/);
+    const missing = edited((a) => {
+      a._classes.file = "404.npy";
+    });
+    await expect(wrapperState(missing, files, "model.skops")).rejects.toThrow(
+      /_classes: the archive has no 404\.npy/,
+    );
+  });
+
+  it("a truncated or lying .npy fails naming the file", async () => {
+    const name = (JSON.parse(schemaText).content.content._classes as { file: string }).file;
+    const bytes = await files(name);
+    expect(() => readNpy(bytes.subarray(0, bytes.length - 3), name)).toThrow(
+      /data has \d+ bytes but shape \(2\)/,
+    );
+    expect(() => readNpy(bytes.subarray(0, 20), name)).toThrow(/header runs past the end/);
+    expect(() => readNpy(Uint8Array.from([1, 2, 3]), name)).toThrow(/no \\x93NUMPY magic/);
   });
 });

@@ -31,6 +31,17 @@ for (const prefix of ["xgb_", "lgb_"] as const) {
   });
 }
 
+it("predict_method reaches the lightgbm flavor through the loader", async () => {
+  const c = boosterCases("lgb_").find((x) => x.case === "lgb_classifier_labels")!;
+  const model = await loadMlflowModel(join(BOOSTERS, `${c.case}.zip`));
+  opened.push(model);
+  expectClose(
+    arrayOf(await model.predict(frameOf(c), { predict_method: "predict_proba" })),
+    c.methods!.predict_proba,
+    RTOL.lgb_,
+  );
+});
+
 it("predict_method reaches the xgboost flavor through the loader", async () => {
   const c = boosterCases("xgb_").find((x) => x.case === "xgb_classifier_multi")!;
   const model = await loadMlflowModel(join(BOOSTERS, `${c.case}.zip`));

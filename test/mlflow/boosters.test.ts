@@ -1,14 +1,24 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { featureRows } from "../../src/mlflow/boosters/features.js";
+import { type LgbModel, parseLgbModel } from "../../src/mlflow/boosters/lightgbm/model.js";
 import { lgbObjective } from "../../src/mlflow/boosters/lightgbm/objectives.js";
 import { predictValues } from "../../src/mlflow/boosters/lightgbm/predict.js";
 import { readLgbModel } from "../../src/mlflow/boosters/lightgbm/read.js";
+import { readLgbSkops } from "../../src/mlflow/boosters/lightgbm/skops.js";
 import { flavor as lightgbm } from "../../src/mlflow/flavors/lightgbm.js";
 import { flavor as xgboost } from "../../src/mlflow/flavors/xgboost.js";
 import type { Frame } from "../../src/mlflow/pyfunc.js";
-import { arrayOf, BOOSTERS, boosterCases, expectClose, flavorContext, frameOf } from "./boosters-fixtures.js";
+import {
+  arrayOf,
+  BOOSTERS,
+  boosterCases,
+  expectClose,
+  flavorContext,
+  frameOf,
+  readCase,
+} from "./boosters-fixtures.js";
 
 /**
  * Fidelity of the xgboost and lightgbm flavors, loaded from the model folders real mlflow saved, against
@@ -110,23 +120,50 @@ describe("lightgbm flavor: every fixture, from its folder", () => {
   const cases = boosterCases("lgb_");
 
   it("has the fixtures", () => {
-    expect(cases.length).toBeGreaterThanOrEqual(13);
+    expect(cases.length).toBeGreaterThanOrEqual(16);
   });
 
+  /** The booster of a case and the iterations its predictions use: a Booster file, or a wrapper's skops. */
+  async function boosterOf(name: string): Promise<{ booster: LgbModel; iterations: number }> {
+    const dir = join(BOOSTERS, name);
+    if (existsSync(join(dir, "model.lgb")))
+      return { booster: await readLgbModel(join(dir, "model.lgb")), iterations: 0 };
+    const state = await readLgbSkops(join(dir, "model.skops"));
+    return { booster: parseLgbModel(state.modelText, name), iterations: state.bestIteration };
+  }
+
   for (const c of cases) {
-    it(`${c.case}: pyfunc predict and raw scores equal LightGBM's`, async () => {
+    it(`${c.case}: pyfunc predict, raw scores and the wrapper's other methods equal LightGBM's`, async () => {
       const model = await lightgbm.load(flavorContext(c.case, "lightgbm"));
       expect(c.pyfunc).not.toBeNull();
       expectClose(arrayOf(await model.predict(frameOf(c))), c.pyfunc!, LGB_RTOL);
-      const booster = await readLgbModel(join(BOOSTERS, c.case, "model.lgb"));
+      for (const [method, expected] of Object.entries(c.methods ?? {})) {
+        expectClose(arrayOf(await model.predict(frameOf(c), { predict_method: method })), expected, LGB_RTOL);
+      }
+      const { booster, iterations } = await boosterOf(c.case);
       const rows = featureRows(frameOf(c), { library: "LightGBM", count: booster.numFeature, names: null });
-      expectClose(
-        predictValues(booster, lgbObjective(booster.objective, c.case), rows, true),
-        c.margin,
-        LGB_RTOL,
-      );
+      const objective = lgbObjective(booster.objective, c.case);
+      expectClose(predictValues(booster, objective, rows, true, iterations), c.margin, LGB_RTOL);
+      expectClose(predictValues(booster, objective, rows, false, iterations), c.transformed, LGB_RTOL);
     });
   }
+
+  it("the wrapper fixtures cover labels as objects, as int64, and early stopping", async () => {
+    expect(readCase("lgb_classifier_labels").pyfunc!.dtype).toBe("|O");
+    expect(readCase("lgb_classifier_binary").pyfunc!.dtype).toBe("<i8");
+    // early stopping happened, and LightGBM kept only the trees up to best_iteration
+    const { booster, iterations } = await boosterOf("lgb_regressor_early_stop");
+    expect(iterations).toBeGreaterThan(0);
+    expect(iterations).toBeLessThan(30);
+    expect(booster.trees.length).toBe(iterations);
+  });
+
+  it("refuses a wrapper that mlflow pickled (cloudpickle), though mlflow serves it", async () => {
+    expect(readCase("lgb_classifier_cloudpickle").pyfunc).not.toBeNull();
+    await expect(lightgbm.load(flavorContext("lgb_classifier_cloudpickle", "lightgbm"))).rejects.toThrow(
+      /LGBMClassifier saved as 'cloudpickle' is a Python pickle, which is not supported; save it with serialization_format="skops"/,
+    );
+  });
 
   it("reads columns by position and checks their count", async () => {
     const c = cases.find((x) => x.case === "lgb_regression")!;
@@ -150,14 +187,6 @@ describe("lightgbm flavor: every fixture, from its folder", () => {
       lightgbm.load(flavorContext(c.case, "lightgbm", { predict_method: "predict_proba" })),
     ).rejects.toThrow(
       /the model setting predict_method is "predict_proba", but a LightGBM Booster offers predict/,
-    );
-  });
-
-  it("refuses a scikit-learn wrapper (stored pickled) with what to log instead", async () => {
-    const context = flavorContext("lgb_binary", "lightgbm");
-    const conf = { ...context.conf, model_class: "lightgbm.sklearn.LGBMClassifier", data: "model.pkl" };
-    await expect(lightgbm.load({ ...context, conf })).rejects.toThrow(
-      /LGBMClassifier is stored as a Python pickle, which is not supported; log its booster instead/,
     );
   });
 

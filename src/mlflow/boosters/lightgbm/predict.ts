@@ -65,9 +65,16 @@ function treeOutput(tree: LgbTree, row: Float64Array): number {
   return output;
 }
 
-/** The raw scores, rows × trees-per-iteration in C order. */
-export function predictRaw(model: LgbModel, x: FeatureRows): Float64Array {
+/** How many iterations a prediction uses: `limit` when in (0, all), else all of them (LightGBM's num_iteration). */
+function iterationCount(model: LgbModel, limit: number): number {
+  const all = model.trees.length / model.treesPerIteration;
+  return limit > 0 && limit < all ? limit : all;
+}
+
+/** The raw scores of the first `iterations` iterations (0: all), rows × trees-per-iteration in C order. */
+export function predictRaw(model: LgbModel, x: FeatureRows, iterations = 0): Float64Array {
   const k = model.treesPerIteration;
+  const trees = iterationCount(model, iterations) * k;
   const out = new Float64Array(x.rows * k);
   const row = new Float64Array(x.cols);
   for (let i = 0; i < x.rows; i++) {
@@ -75,7 +82,7 @@ export function predictRaw(model: LgbModel, x: FeatureRows): Float64Array {
       const v = x.data[i * x.cols + j];
       row[j] = Math.abs(v) <= ZERO ? 0 : v;
     }
-    for (let t = 0; t < model.trees.length; t++) out[i * k + (t % k)] += treeOutput(model.trees[t], row);
+    for (let t = 0; t < trees; t++) out[i * k + (t % k)] += treeOutput(model.trees[t], row);
   }
   return out;
 }
@@ -90,12 +97,13 @@ export function predictValues(
   objective: LgbObjective,
   x: FeatureRows,
   raw: boolean,
+  iterations = 0,
 ): NDArray {
   const k = model.treesPerIteration;
-  const out = predictRaw(model, x);
+  const out = predictRaw(model, x, iterations);
   if (!raw) {
-    const iterations = model.trees.length / k;
-    if (model.averageOutput && iterations > 0) for (let i = 0; i < out.length; i++) out[i] /= iterations;
+    const used = iterationCount(model, iterations);
+    if (model.averageOutput && used > 0) for (let i = 0; i < out.length; i++) out[i] /= used;
     if (objective.kind === "rows") {
       for (let i = 0; i < x.rows; i++) objective.convert(out.subarray(i * k, (i + 1) * k));
     } else {

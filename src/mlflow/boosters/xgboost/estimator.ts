@@ -1,10 +1,11 @@
 import type { NDArray } from "../../../pickle/values.js";
 import { FLOAT32, FLOAT64 } from "../../../sklearn/common/dtypes.js";
 import { int32Array, int64Array } from "../../../sklearn/common/ndarray.js";
+import { argmax } from "../argmax.js";
 import { UnsupportedBoosterError } from "../errors.js";
 import type { FeatureRows } from "../features.js";
 import type { XgbModel } from "./model.js";
-import { argmax, softmaxInPlace, type XgbObjective, xgbObjective } from "./objectives.js";
+import { softmaxInPlace, type XgbObjective, xgbObjective } from "./objectives.js";
 import { type IterationRange, marginArray, predictMargin, transformMargin } from "./predict.js";
 
 /**

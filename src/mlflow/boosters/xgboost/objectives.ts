@@ -75,10 +75,3 @@ export function softmaxInPlace(values: Float32Array): void {
   }
   for (let i = 0; i < values.length; i++) values[i] = values[i] / sum;
 }
-
-/** The index of the largest margin, the first one on ties (as xgboost's multi:softmax). */
-export function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
-}

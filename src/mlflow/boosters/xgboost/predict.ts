@@ -1,8 +1,9 @@
 import type { NDArray } from "../../../pickle/values.js";
 import { FLOAT32 } from "../../../sklearn/common/dtypes.js";
+import { argmax } from "../argmax.js";
 import type { FeatureRows } from "../features.js";
 import type { XgbModel, XgbTree } from "./model.js";
-import { argmax, softmaxInPlace, type XgbObjective } from "./objectives.js";
+import { softmaxInPlace, type XgbObjective } from "./objectives.js";
 
 /**
  * xgboost's CPU prediction in TypeScript. xgboost reads features and sums tree outputs in float32, so
