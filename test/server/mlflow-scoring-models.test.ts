@@ -155,6 +155,28 @@ describe("/invocations with the real MLflow fixture models", () => {
   }
 });
 
+describe("an MLflow model behind worker threads", () => {
+  let server: ServerHandle;
+  beforeAll(async () => {
+    server = await startTestServer([
+      { name: "pooled", implementation: "mlflow", uri: `${FIXTURES}models/onnx_iris`, parallel_workers: 1 },
+    ]);
+  }, 60_000);
+  afterAll(async () => server?.close());
+
+  it("answers V2 only, and /invocations says why it does not answer", async () => {
+    const res = await fetch(`${server.httpUrl}/invocations`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"inputs": [[5.1, 3.5, 1.4, 0.2]]}',
+    });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { message: string }).message).toMatch(
+      /pooled \(served through parallel_workers or max_batch_size, which serve V2 only\)/,
+    );
+  });
+});
+
 describe("mlflow's own client (ScoringServerClient) against our server", () => {
   const hasMlflow = existsSync(`${MLFLOW_VENV}/bin/python`);
   const CLIENT_MODELS = ["sklearn_iris_proba", "sklearn_pipeline", "onnx_iris"];

@@ -28,10 +28,12 @@ export class ModelEvaluationError extends ModelserveError {
 
 /** No model with a pyfunc is ready: nothing answers /invocations (HTTP 404). */
 export class NoMlflowModelError extends ModelserveError {
-  constructor() {
+  /** `others`: why the server's other models do not count, e.g. "m (UNAVAILABLE: bad MLmodel)" */
+  constructor(others: readonly string[]) {
     super(
       ErrorCodes.MODEL_NOT_FOUND,
-      "no MLflow model is ready on this server: /invocations serves models of the mlflow runtime",
+      "no MLflow model is ready on this server: /invocations serves models of the mlflow runtime" +
+        (others.length > 0 ? `; the others: ${others.join(", ")}` : ""),
     );
   }
 }

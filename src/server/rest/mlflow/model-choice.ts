@@ -1,6 +1,7 @@
 import type { PyfuncModel } from "../../../mlflow/pyfunc.js";
 import type { DataPlane } from "../../dataplane.js";
 import { ModelNotReadyError } from "../../errors.js";
+import type { ModelEntry } from "../../model-registry.js";
 import { AmbiguousMlflowModelError, NoMlflowModelError, NotAnMlflowModelError } from "./errors.js";
 
 /**
@@ -22,12 +23,30 @@ function pyfuncNames(dataplane: DataPlane): string[] {
   return [...names].sort();
 }
 
+/** Why each model without a ready pyfunc does not answer /invocations. */
+function whyNot(entry: ModelEntry): string {
+  if (entry.state !== "READY")
+    return `${entry.name} (${entry.state}${entry.reason ? `: ${entry.reason}` : ""})`;
+  const s = entry.settings;
+  // the worker-thread and batching wrappers serve V2 only
+  if ((s.parallel_workers ?? 0) > 0 || (s.max_batch_size ?? 0) > 1) {
+    return `${entry.name} (served through parallel_workers or max_batch_size, which serve V2 only)`;
+  }
+  return `${entry.name} (${s.implementation}, not an MLflow model)`;
+}
+
 /** The pyfunc /invocations serves: the one named by the query, or the server's only MLflow model. */
 export function chooseModel(dataplane: DataPlane, query: ModelQuery): { name: string; pyfunc: PyfuncModel } {
   let name = query.model;
   if (name === undefined || name === "") {
     const names = pyfuncNames(dataplane);
-    if (names.length === 0) throw new NoMlflowModelError();
+    if (names.length === 0) {
+      const entries = dataplane.registry.entries();
+      const loading = entries.find((e) => e.state === "LOADING");
+      // a model still loading may be the MLflow one: come back later (503), not "none here" (404)
+      if (loading !== undefined) throw new ModelNotReadyError(loading.name, loading.version, loading.state);
+      throw new NoMlflowModelError(entries.map(whyNot));
+    }
     if (names.length > 1) throw new AmbiguousMlflowModelError(names);
     name = names[0];
   }
