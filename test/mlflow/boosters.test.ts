@@ -165,6 +165,20 @@ describe("lightgbm flavor: every fixture, from its folder", () => {
     );
   });
 
+  it("predicts a 2-D array as it predicts the same rows given as a frame", async () => {
+    const c = cases.find((x) => x.case === "lgb_multiclass")!;
+    const model = await lightgbm.load(flavorContext(c.case, "lightgbm"));
+    const frame = frameOf(c);
+    const data = new Float64Array(frame.rows * frame.columns.length);
+    frame.columns.forEach((col, j) => {
+      (col.values.data as Float64Array).forEach((v, i) => {
+        data[i * frame.columns.length + j] = v;
+      });
+    });
+    const array = { dtype: frame.columns[0].values.dtype, shape: [frame.rows, frame.columns.length], data };
+    expectClose(arrayOf(await model.predict({ kind: "array", array })), c.pyfunc!, LGB_RTOL);
+  });
+
   it("reads columns by position and checks their count", async () => {
     const c = cases.find((x) => x.case === "lgb_regression")!;
     const model = await lightgbm.load(flavorContext(c.case, "lightgbm"));
