@@ -81,6 +81,8 @@ CASES = [
     ("a list", J, "[[1, 2]]"),
     ("a number", J, "5"),
     ("not JSON", J, '{"inputs": [1, 2'),
+    ("non-ASCII text", J, r'{"dataframe_split": {"columns": ["caf\u00e9", "b"], "data": [["na\u00efve \ud83d\ude00", "\u007f\u0001\t"]]}}'),
+    ("non-ASCII instances", J, r'{"instances": ["\u00e9t\u00e9", "\u4e2d\u6587"]}'),
     ("JSON with a charset", "application/json; charset=UTF-8", '{"inputs": [1.5]}'),
     ("latin-1 charset", "application/json; charset=latin-1", '{"inputs": [1]}'),
     ("unknown content type parameter", "application/json; format=pandas-split", '{"inputs": [1]}'),

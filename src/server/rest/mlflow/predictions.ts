@@ -16,6 +16,17 @@ function base64Lines(bytes: Uint8Array): string {
   return out;
 }
 
+const NOT_PRINTABLE_ASCII = /[\u007f-\uffff]/;
+const EVERY_NOT_PRINTABLE_ASCII = /[\u007f-\uffff]/g;
+
+/** A string as json.dumps writes it (ensure_ascii): everything beyond printable ASCII as \uXXXX. */
+function pythonJsonString(text: string): string {
+  const json = JSON.stringify(text);
+  return NOT_PRINTABLE_ASCII.test(json)
+    ? json.replace(EVERY_NOT_PRINTABLE_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    : json;
+}
+
 /** `Timestamp.isoformat()`: no zone, microseconds only when there are any. */
 function timestampIso(date: Date): string {
   const iso = date.toISOString().slice(0, -1);
@@ -34,19 +45,19 @@ function objectJson(value: unknown): string {
     case "boolean":
       return value ? "true" : "false";
     case "string":
-      return JSON.stringify(value);
+      return pythonJsonString(value);
   }
   if (value instanceof Uint8Array) return JSON.stringify(base64Lines(value));
   if (Array.isArray(value)) return `[${value.map(objectJson).join(", ")}]`;
   if (value instanceof Map) {
-    return `{${[...value].map(([k, v]) => `${JSON.stringify(String(k))}: ${objectJson(v)}`).join(", ")}}`;
+    return `{${[...value].map(([k, v]) => `${pythonJsonString(String(k))}: ${objectJson(v)}`).join(", ")}}`;
   }
   if (typeof value === "object") {
     return `{${Object.entries(value)
-      .map(([k, v]) => `${JSON.stringify(k)}: ${objectJson(v)}`)
+      .map(([k, v]) => `${pythonJsonString(k)}: ${objectJson(v)}`)
       .join(", ")}}`;
   }
-  return JSON.stringify(String(value));
+  return pythonJsonString(String(value));
 }
 
 /** The writer of one element of an array of this dtype. */
@@ -96,11 +107,13 @@ export function predictionsJson(output: PyfuncOutput): string {
     case "array":
       return `{"predictions": ${arrayJson(output.array)}}`;
     case "dict": {
-      const entries = Object.entries(output.arrays).map(([k, v]) => `${JSON.stringify(k)}: ${arrayJson(v)}`);
+      const entries = Object.entries(output.arrays).map(
+        ([k, v]) => `${pythonJsonString(k)}: ${arrayJson(v)}`,
+      );
       return `{"predictions": {${entries.join(", ")}}}`;
     }
     case "frame": {
-      const writers = output.columns.map((c) => [JSON.stringify(c.name), rowWriter(c.values)] as const);
+      const writers = output.columns.map((c) => [pythonJsonString(c.name), rowWriter(c.values)] as const);
       const records = new Array<string>(output.rows);
       for (let r = 0; r < output.rows; r++) {
         records[r] = `{${writers.map(([name, write]) => `${name}: ${write(r)}`).join(", ")}}`;
