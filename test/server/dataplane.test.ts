@@ -3,17 +3,20 @@ import { ErrorCodes } from "../../src/errors.js";
 import { RuntimeRegistry } from "../../src/runtimes/registry.js";
 import type { LoadedModel, ModelSettings } from "../../src/runtimes/runtime.js";
 import { decodeInferenceRequest } from "../../src/server/codecs/json-request.js";
-import { DataPlane } from "../../src/server/dataplane.js";
+import { DataPlane, type InferenceObserver } from "../../src/server/dataplane.js";
 import { ModelRegistry } from "../../src/server/model-registry.js";
 
-function makeDataPlane(extra?: (s: ModelSettings) => Promise<LoadedModel> | undefined) {
+function makeDataPlane(
+  extra?: (s: ModelSettings) => Promise<LoadedModel> | undefined,
+  observer?: InferenceObserver,
+) {
   const runtimes = new RuntimeRegistry();
   const registry = new ModelRegistry(async (settings) => {
     const custom = extra?.(settings);
     if (custom !== undefined) return custom;
     return (await runtimes.resolve(settings.implementation)).load(settings);
   });
-  return { dataplane: new DataPlane({ registry }), registry };
+  return { dataplane: new DataPlane({ registry, observer }), registry };
 }
 
 const row = { name: "x", datatype: "FP32", shape: [1, 2], data: [1, 2] };
@@ -120,5 +123,40 @@ describe("DataPlane", () => {
     await expect(dataplane.infer("m", undefined, missing)).rejects.toMatchObject({
       code: ErrorCodes.BAD_REQUEST,
     });
+  });
+
+  it("answers synchronously for a synchronous model (the transports' hot path) and observes every outcome", async () => {
+    const observed: [string, boolean][] = [];
+    const { dataplane, registry } = makeDataPlane(undefined, {
+      observe: (model, _version, _seconds, ok) => observed.push([model, ok]),
+    });
+    await registry.load({ name: "now", implementation: "noop" });
+    await registry.load({ name: "later", implementation: "noop", parameters: { delay_ms: 1 } });
+
+    const sync = dataplane.inferNow("now", undefined, decodeInferenceRequest({ inputs: [row] }));
+    expect(sync).not.toBeInstanceOf(Promise);
+    expect(sync).toMatchObject({ model_name: "now", outputs: [{ name: "x" }] });
+    const pending = dataplane.inferNow("later", undefined, decodeInferenceRequest({ inputs: [row] }));
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await pending).toMatchObject({ model_name: "later", outputs: [{ name: "x" }] });
+
+    // errors of a synchronous model are thrown, not rejected; infer() still rejects
+    const raising = () => decodeInferenceRequest({ parameters: { noop_raise: "boom" }, inputs: [row] });
+    expect(() => dataplane.inferNow("now", undefined, raising())).toThrow(
+      expect.objectContaining({ code: ErrorCodes.INFERENCE_FAILED }),
+    );
+    await expect(dataplane.infer("now", undefined, raising())).rejects.toMatchObject({
+      code: ErrorCodes.INFERENCE_FAILED,
+    });
+    await expect(dataplane.inferNow("later", undefined, raising())).rejects.toMatchObject({
+      code: ErrorCodes.INFERENCE_FAILED,
+    });
+    expect(observed).toEqual([
+      ["now", true],
+      ["later", true],
+      ["now", false],
+      ["now", false],
+      ["later", false],
+    ]);
   });
 });
