@@ -20,11 +20,7 @@ export function registerColumnTransformer(
   });
 }
 
-function columnEstimator(
-  obj: PyObject,
-  state: State,
-  transform: (cols: Columns) => NDArray,
-): Estimator {
+function columnEstimator(obj: PyObject, state: State, transform: (cols: Columns) => NDArray): Estimator {
   return inputEstimator(obj, state, (X, opts) => transform(inputColumns(X, opts)));
 }
 
