@@ -138,8 +138,8 @@ describe("mutated /invocations bodies never get a 5xx", () => {
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     expect(failures.slice(0, 5)).toEqual([]);
     // the mutations must reach both the predictions and the refusals
-    expect(statuses.get(200) ?? 0).toBeGreaterThan(REQUESTS / 20);
-    expect(statuses.get(400) ?? 0).toBeGreaterThan(REQUESTS / 20);
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(REQUESTS / 50);
+    expect(statuses.get(400) ?? 0).toBeGreaterThan(REQUESTS / 50);
     const after = await fetch(`${server.httpUrl}/invocations?model=onnx_iris`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -16,7 +16,7 @@ import { ColumnCastError, castToSchema } from "./schema-cast.js";
  */
 
 export const CONTENT_TYPE_JSON = "application/json";
-export const CONTENT_TYPE_CSV = "text/csv";
+const CONTENT_TYPE_CSV = "text/csv";
 const SUPPORTED = [CONTENT_TYPE_CSV, CONTENT_TYPE_JSON];
 
 function mimeTypeOf(contentType: string | undefined): string {
@@ -64,7 +64,7 @@ function stringColumns(schema: Schema | undefined): Set<string> {
 }
 
 /** Decodes a body, cast to the model's input schema (when it has one) as mlflow casts while parsing. */
-export function decodeScoringRequest(
+function decodeScoringRequest(
   contentType: string | undefined,
   body: Uint8Array,
   schema?: Schema,

@@ -12,7 +12,7 @@ import { isJsonObject, type PyJson, PythonJsonSyntaxError, parsePythonJson } fro
  * ignores them. Messages are mlflow's, so that clients matching on them keep working.
  */
 
-export const FORMAT_KEYS = ["dataframe_split", "dataframe_records", "instances", "inputs"] as const;
+const FORMAT_KEYS = ["dataframe_split", "dataframe_records", "instances", "inputs"] as const;
 type FormatKey = (typeof FORMAT_KEYS)[number];
 
 /** Keys of mlflow's unwrapped LLM payloads (chat, completions, embeddings): not the flavors served here. */
@@ -20,15 +20,11 @@ const LLM_KEYS = ["messages", "prompt", "input"];
 
 const REQUIRED_INPUT_FORMAT = `The input must be a JSON dictionary with exactly one of the input fields [${FORMAT_KEYS.map((k) => `'${k}'`).join(", ")}]`;
 
-/** Said by mlflow when no format key is found: most often a request in the MLflow 1.x format. */
+/** What to do about a request in the MLflow 1.x format, said (as mlflow does) when no format key is found. */
 export const SCORING_PROTOCOL_CHANGE_INFO =
-  "IMPORTANT: The MLflow Model scoring protocol has changed in MLflow version 2.0. If you are seeing this " +
-  "error, you are likely using an outdated scoring request format. To resolve the error, either update your " +
-  "request format or adjust your MLflow Model's requirements file to specify an older version of MLflow " +
-  "(for example, change the 'mlflow' requirement specifier to 'mlflow==1.30.0'). If you are making a request " +
-  "using the MLflow client (e.g. via `mlflow.pyfunc.spark_udf()`), upgrade your MLflow client to a version " +
-  ">= 2.0 in order to use the new request format. For more information about the updated MLflow Model " +
-  "scoring protocol in MLflow 2.0, see https://mlflow.org/docs/latest/models.html#deploy-mlflow-models.";
+  "Since MLflow 2.0 the scoring protocol wraps the data in one of these keys: a 1.x request (a bare " +
+  '{"columns": ..., "data": ...} frame, or a content type such as `application/json; format=pandas-split`) ' +
+  'must become {"dataframe_split": {"columns": ..., "data": ...}}, as clients of mlflow >= 2.0 send it.';
 
 export interface ScoringRequest {
   readonly input: PyfuncInput;

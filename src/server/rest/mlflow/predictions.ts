@@ -89,7 +89,7 @@ function nestedList(shape: readonly number[], write: (i: number) => string, dim 
   return `[${parts.join(", ")}]`;
 }
 
-export function arrayJson(array: NDArray): string {
+function arrayJson(array: NDArray): string {
   return nestedList(array.shape, itemWriter(array));
 }
 
