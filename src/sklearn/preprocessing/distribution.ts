@@ -36,10 +36,14 @@ registerTransformer("QuantileTransformer", (s) => {
         for (let j = 0; j < X.cols; j++) {
           const x = X.data[i * X.cols + j];
           const { xp, negRev } = cols[j];
+          // a normal output pins values within 1e-7 of the extremes; a uniform one only the extremes
+          // themselves (a value just inside them is interpolated). The lower bound is set last, so it wins.
+          const atLower = normal ? x - BOUNDS_THRESHOLD < xp[0] : x === xp[0];
+          const atUpper = normal ? x + BOUNDS_THRESHOLD > xp[nq - 1] : x === xp[nq - 1];
           let v: number;
           if (Number.isNaN(x)) v = x;
-          else if (x + BOUNDS_THRESHOLD > xp[nq - 1]) v = 1;
-          else if (x - BOUNDS_THRESHOLD < xp[0]) v = 0;
+          else if (atLower) v = 0;
+          else if (atUpper) v = 1;
           else v = 0.5 * (interp(x, xp, refs) - interp(-x, negRev, negRefsRev));
           if (normal && !Number.isNaN(v)) v = Math.min(Math.max(normalPpf(v), clipMin), clipMax);
           out.data[i * X.cols + j] = v;
