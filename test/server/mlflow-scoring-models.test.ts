@@ -155,6 +155,40 @@ describe("/invocations with the real MLflow fixture models", () => {
   }
 });
 
+describe("a model setting picks the default method of /invocations", () => {
+  let server: ServerHandle;
+  beforeAll(async () => {
+    server = await startTestServer([
+      {
+        name: "labels",
+        implementation: "mlflow",
+        uri: `${FIXTURES}models/sklearn_iris_proba`,
+        parameters: { predict_method: "predict" },
+      },
+    ]);
+  }, 60_000);
+  afterAll(async () => server?.close());
+
+  it("predict instead of the MLmodel's predict_proba, and a request parameter still overrides it", async () => {
+    const { input, outputs } = fixtureReference.methods.sklearn_iris_proba;
+    const columns = input.columns.map((c) => c.name);
+    const rows = input.columns[0].values.map((_, i) => input.columns.map((c) => c.values[i]));
+    const ask = async (params?: Record<string, unknown>) => {
+      const res = await fetch(`${server.httpUrl}/invocations`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ dataframe_split: { columns, data: rows }, ...(params ? { params } : {}) }),
+      });
+      expect(res.status).toBe(200);
+      return (parsePythonJson(await res.text()) as { predictions: PyJson }).predictions;
+    };
+    const expected = (method: string) =>
+      parsePythonJson(JSON.stringify(nested(outputs[method].data, outputs[method].shape)));
+    close(await ask(), expected("predict"));
+    close(await ask({ predict_method: "decision_function" }), expected("decision_function"));
+  });
+});
+
 describe("an MLflow model behind worker threads", () => {
   let server: ServerHandle;
   beforeAll(async () => {
