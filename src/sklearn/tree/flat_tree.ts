@@ -91,8 +91,7 @@ export class FlatTree {
    * has no NaN (float32Rows knows), rows go 8 at a time through as many branch-free steps as the tree is
    * deep: their loads overlap, where a walk per row waits on a mispredicted branch at every level.
    */
-  leaves(X32: Float32Array, rows: number, cols: number): Int32Array {
-    const out = new Int32Array(rows);
+  leaves(X32: Float32Array, rows: number, cols: number, out: Int32Array = new Int32Array(rows)): Int32Array {
     if (this.depthLimit < 0) this.depthLimit = this.depths().reduce((a, b) => Math.max(a, b), 0);
     const full = NAN_FREE.has(X32) ? rows - (rows % 8) : 0;
     stepRows(this.packed, this.threshold, this.depthLimit, X32, cols, full, out);
@@ -138,17 +137,20 @@ function stepRows(
   rows: number,
   out: Int32Array,
 ): void {
+  const f0 = packed[2];
+  const t0 = threshold[0];
   for (let i = 0; i < rows; i += 8) {
     const b = i * cols;
-    let n0 = 0;
-    let n1 = 0;
-    let n2 = 0;
-    let n3 = 0;
-    let n4 = 0;
-    let n5 = 0;
-    let n6 = 0;
-    let n7 = 0;
-    for (let d = 0; d < depth; d++) {
+    // the first step, from the root, is the same split for all 8 rows
+    let n0 = packed[+(x[b + f0] > t0)];
+    let n1 = packed[+(x[b + cols + f0] > t0)];
+    let n2 = packed[+(x[b + 2 * cols + f0] > t0)];
+    let n3 = packed[+(x[b + 3 * cols + f0] > t0)];
+    let n4 = packed[+(x[b + 4 * cols + f0] > t0)];
+    let n5 = packed[+(x[b + 5 * cols + f0] > t0)];
+    let n6 = packed[+(x[b + 6 * cols + f0] > t0)];
+    let n7 = packed[+(x[b + 7 * cols + f0] > t0)];
+    for (let d = 1; d < depth; d++) {
       n0 = packed[4 * n0 + +(x[b + packed[4 * n0 + 2]] > threshold[n0])];
       n1 = packed[4 * n1 + +(x[b + cols + packed[4 * n1 + 2]] > threshold[n1])];
       n2 = packed[4 * n2 + +(x[b + 2 * cols + packed[4 * n2 + 2]] > threshold[n2])];

@@ -2,6 +2,14 @@ import type { NDArray, NumericStorage } from "../../pickle/values.js";
 import { EstimatorStateError, isNDArray, pairwiseSum } from "../common/index.js";
 import type { FlatTree } from "./flat_tree.js";
 
+let leafScratch: Int32Array = new Int32Array(0);
+
+/** Where a tree's leaves for the rows go: one buffer for every tree and call (JS runs one call at a time). */
+function leafBuffer(rows: number): Int32Array {
+  if (leafScratch.length < rows) leafScratch = new Int32Array(rows);
+  return leafScratch;
+}
+
 /**
  * A fitted tree ready to predict: the flat tree plus what scikit-learn derives from `tree_.value` at
  * predict time, computed once per node at load (class probabilities normalised per output, the
@@ -63,7 +71,7 @@ export class TreeModel {
   /** out[row*width + j] += proba of the row's leaf (every output), for rows of X32 (float32, row-major). */
   addProba(X32: Float32Array, rows: number, cols: number, out: Float64Array): void {
     const { proba, probaWidth: w } = this;
-    const leaf = this.tree.leaves(X32, rows, cols);
+    const leaf = this.tree.leaves(X32, rows, cols, leafBuffer(rows));
     if (w === 2) {
       // binary classifiers, the common case, without the inner loop's overhead
       for (let i = 0; i < rows; i++) {
@@ -95,7 +103,7 @@ export class TreeModel {
   ): void {
     const { nOutputs } = this;
     const { values } = this.tree;
-    const leaf = this.tree.leaves(X32, rows, cols);
+    const leaf = this.tree.leaves(X32, rows, cols, leafBuffer(rows));
     for (let i = 0; i < rows; i++) {
       const src = leaf[i] * nOutputs;
       const dst = i * stride + col;
@@ -107,7 +115,7 @@ export class TreeModel {
   /** Class index (into each output's classes) per row and output, from the raw leaf values. */
   classIndices(X32: Float32Array, rows: number, cols: number): Int32Array {
     const { nOutputs, argmaxClass } = this;
-    const leaf = this.tree.leaves(X32, rows, cols);
+    const leaf = this.tree.leaves(X32, rows, cols, leafBuffer(rows));
     const out = new Int32Array(rows * nOutputs);
     for (let i = 0; i < rows; i++) {
       for (let k = 0; k < nOutputs; k++) out[i * nOutputs + k] = argmaxClass[leaf[i] * nOutputs + k];
