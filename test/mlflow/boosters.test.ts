@@ -7,6 +7,7 @@ import { lgbObjective } from "../../src/mlflow/boosters/lightgbm/objectives.js";
 import { predictValues } from "../../src/mlflow/boosters/lightgbm/predict.js";
 import { readLgbModel } from "../../src/mlflow/boosters/lightgbm/read.js";
 import { readLgbSkops } from "../../src/mlflow/boosters/lightgbm/skops.js";
+import { readXgbModel } from "../../src/mlflow/boosters/xgboost/read.js";
 import { flavor as lightgbm } from "../../src/mlflow/flavors/lightgbm.js";
 import { flavor as xgboost } from "../../src/mlflow/flavors/xgboost.js";
 import type { Frame } from "../../src/mlflow/pyfunc.js";
@@ -50,6 +51,11 @@ describe("xgboost flavor: every fixture, from its folder", () => {
       }
     });
   }
+
+  it("the early-stopping fixture holds more rounds than best_iteration + 1, so the wrapper's range matters", async () => {
+    const model = await readXgbModel(join(BOOSTERS, "xgb_regressor_early_stop", "model.ubj"));
+    expect(Number(model.attributes.best_iteration) + 1).toBeLessThan(model.iterationIndptr.length - 1);
+  });
 
   it("a raw Booster's predict is the transformed prediction (probabilities), and it has no predict_proba", async () => {
     const c = cases.find((x) => x.case === "xgb_binary_ubj")!;
