@@ -36,6 +36,7 @@ function codeOf(f: () => unknown): string {
 /** The parts of an xgboost JSON document the edits below touch. */
 interface TreeDoc {
   left_children: number[];
+  default_left: number[];
   split_indices: number[];
   split_conditions: number[];
   categories_nodes: number[];
@@ -64,6 +65,18 @@ describe("xgboost: corrupt and hostile files", () => {
   it("the untouched fixtures decode (the edits below are what fails)", () => {
     expect(decodeXgbModel(json, "model.json").trees.length).toBe(6);
     expect(decodeXgbModel(ubj, "model.ubj").trees.length).toBe(8);
+  });
+
+  it("default_left given as booleans (older xgboost JSON) reads as the same model", () => {
+    const bools = editedJson((d) => {
+      for (const t of d.learner.gradient_booster.model.trees) {
+        (t as unknown as { default_left: boolean[] }).default_left = t.default_left.map((v) => v === 1);
+      }
+    });
+    const a = decodeXgbModel(json, "model.json").trees.map((t) => [...t.defaultLeft]);
+    const b = decodeXgbModel(bools, "model.json").trees.map((t) => [...t.defaultLeft]);
+    expect(b).toEqual(a);
+    expect(a.flat()).toContain(1);
   });
 
   it("every truncation of a UBJSON model fails as a load error", () => {

@@ -70,6 +70,15 @@ export class DocReader {
     return out;
   }
 
+  /** 0/1 flags: numbers (current xgboost's JSON and UBJSON) or booleans (older xgboost's JSON). */
+  flags(value: unknown, path: string, length: number): Uint8Array {
+    if (Array.isArray(value) && value.every((v) => typeof v === "boolean")) {
+      if (value.length !== length) this.fail(path, `expected ${length} values, got ${value.length}`);
+      return Uint8Array.from(value, Number);
+    }
+    return Uint8Array.from(this.numbers(value, path, length), (v) => (v === 0 ? 0 : 1));
+  }
+
   /** A numeric array whose values must all be integers. */
   integers(value: unknown, path: string, length?: number): Int32Array {
     const raw = this.numbers(value, path, length);

@@ -116,9 +116,7 @@ function parseTree(r: DocReader, value: unknown, path: string, numFeature: numbe
   const condition = Float32Array.from(
     r.numbers(r.field(t, "split_conditions", path), `${path}.split_conditions`, nodes),
   );
-  const defaultLeft = Uint8Array.from(
-    r.numbers(r.field(t, "default_left", path), `${path}.default_left`, nodes),
-  );
+  const defaultLeft = r.flags(r.field(t, "default_left", path), `${path}.default_left`, nodes);
   const splitType =
     t.split_type === undefined ? new Uint8Array(nodes) : r.numbers(t.split_type, `${path}.split_type`, nodes);
   for (let i = 0; i < nodes; i++) {
