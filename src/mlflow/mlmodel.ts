@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { parsePythonJson } from "../server/rest/mlflow/python-json.js";
 import { MLmodelError } from "./errors.js";
+import { parsePythonJson } from "./python-json.js";
 import { parseParams, parseSchema, type Signature } from "./signature.js";
 
 /**

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type PyJson, parsePythonJson } from "../../src/mlflow/python-json.js";
 import type { ServerHandle } from "../../src/server/index.js";
-import { type PyJson, parsePythonJson } from "../../src/server/rest/mlflow/python-json.js";
 import { startTestServer } from "./harness.js";
 
 /**

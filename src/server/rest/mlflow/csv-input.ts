@@ -1,8 +1,8 @@
 import { CsvError, parse } from "csv-parse/sync";
 import type { Frame, FrameColumn } from "../../../mlflow/pyfunc.js";
+import type { PyJson } from "../../../mlflow/python-json.js";
 import { BadRequestError } from "../../errors.js";
 import { frameColumn } from "./infer-dtypes.js";
-import type { PyJson } from "./python-json.js";
 
 /**
  * `text/csv` bodies of /invocations, read as mlflow reads them: `pandas.read_csv` with its defaults. The

@@ -1,9 +1,9 @@
 import type { FrameColumn } from "../../../mlflow/pyfunc.js";
+import type { PyJson } from "../../../mlflow/python-json.js";
 import { simpleDType } from "../../../pickle/numpy/dtype.js";
 import type { DType, NDArray } from "../../../pickle/values.js";
 import { BadRequestError } from "../../errors.js";
 import { pythonFloatRepr } from "./python-float.js";
-import type { PyJson } from "./python-json.js";
 
 /**
  * The dtypes pandas and numpy give to values parsed from JSON, as mlflow's scoring server builds its

@@ -1,8 +1,13 @@
 import type { DictInput, Frame, PyfuncInput, PyfuncParams } from "../../../mlflow/pyfunc.js";
+import {
+  isJsonObject,
+  type PyJson,
+  PythonJsonSyntaxError,
+  parsePythonJson,
+} from "../../../mlflow/python-json.js";
 import type { NDArray } from "../../../pickle/values.js";
 import { BadRequestError } from "../../errors.js";
 import { frameColumn, numpyArray } from "./infer-dtypes.js";
-import { isJsonObject, type PyJson, PythonJsonSyntaxError, parsePythonJson } from "./python-json.js";
 
 /**
  * The JSON bodies of MLflow's scoring protocol (mlflow/pyfunc/scoring_server, proto_json_utils), decoded
