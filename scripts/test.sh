@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): lint, typecheck, build, install the test peers (MinIO, the
-# tritonclient venv, a real Kubernetes control plane; each built or installed once, then cached), then
-# every test suite.
+# tritonclient venv, the mlflow venv whose scoring client is run against /invocations, Debian's chromium for
+# the /v2/docs page, a real Kubernetes control plane; each built or installed once, then cached), then every
+# test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run --silent lint
@@ -9,6 +10,8 @@ npm run --silent typecheck
 npm run --silent build
 bash scripts/setup-minio.sh
 bash scripts/setup-python-clients.sh
+bash fixtures/mlflow/make_venv.sh
+bash scripts/setup-chromium.sh
 bash scripts/k8s/down.sh >/dev/null 2>&1 || true # clears state left by a killed run
 bash scripts/k8s/up.sh
 trap 'bash scripts/k8s/down.sh >/dev/null 2>&1 || true' EXIT
