@@ -72,6 +72,33 @@ describe("modelserve serve", () => {
   );
 
   it(
+    "prints a ready-to-paste request that an MLflow model with a column signature answers",
+    async () => {
+      const model = "fixtures/mlflow/models/sklearn_pipeline.zip";
+      const child = start(["serve", model, "--name", "churn", "--port", "0", "--grpc-port", "0"]);
+      const done = finish(child);
+      const curl = await new Promise<string>((resolve, reject) => {
+        let buffer = "";
+        child.stdout?.on("data", (d) => {
+          buffer += d;
+          const line = buffer.split("\n").find((l) => l.trim().startsWith("curl -s"));
+          if (line !== undefined && buffer.endsWith("\n")) resolve(line);
+        });
+        child.on("close", (code) => reject(new Error(`serve exited early with ${code}`)));
+      });
+      const [, url, body] = /curl -s (\S+) .* -d '(.*)'$/.exec(curl) ?? [];
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+      const answer = (await res.json()) as { outputs: { name: string; datatype: string; data: unknown[] }[] };
+      expect(res.status, JSON.stringify(answer)).toBe(200);
+      expect(answer.outputs[0]).toMatchObject({ name: "output-1", datatype: "BYTES" });
+      expect(["stay", "churn"]).toContain(answer.outputs[0].data[0]);
+      child.kill("SIGTERM");
+      expect((await done).code).toBe(0);
+    },
+    SLOW,
+  );
+
+  it(
     "refuses a model file it cannot read, naming it, with exit code 1",
     async () => {
       const result = await finish(

@@ -100,7 +100,7 @@ async function serveModel(path: string | undefined, options: ServeOptions): Prom
     );
     return server;
   }
-  const example = JSON.stringify({ inputs: [await exampleInput(server, name, path === undefined)] });
+  const example = JSON.stringify(await exampleRequest(server, name, path === undefined));
   process.stdout.write(
     [
       `serving ${name} (${implementation}) from ${uri}`,
@@ -116,19 +116,26 @@ async function serveModel(path: string | undefined, options: ServeOptions): Prom
   return server;
 }
 
-/** One row the model accepts: the iris example's first flower, else zeros of the declared width. */
-async function exampleInput(server: ServerHandle, name: string, bundled: boolean) {
+/**
+ * A one-row request the model accepts: the iris example's first flower, else a zero (or empty string) for
+ * every declared input (an MLflow model declares one per signature column), with the model's content type.
+ */
+async function exampleRequest(server: ServerHandle, name: string, bundled: boolean) {
   if (bundled)
-    return { name: "input-0", shape: [1, EXAMPLE_ROW.length], datatype: "FP64", data: EXAMPLE_ROW };
+    return {
+      inputs: [{ name: "input-0", shape: [1, EXAMPLE_ROW.length], datatype: "FP64", data: EXAMPLE_ROW }],
+    };
   const meta = await server.dataplane.modelMetadata(name);
-  const input = meta.inputs[0];
-  const width = input && input.shape.length === 2 && input.shape[1] > 0 ? input.shape[1] : 1;
-  return {
-    name: input?.name ?? "input-0",
-    shape: [1, width],
-    datatype: input?.datatype ?? "FP64",
-    data: new Array(width).fill(0),
-  };
+  const declared =
+    meta.inputs.length > 0 ? meta.inputs : [{ name: "input-0", datatype: "FP64", shape: [-1, 1] }];
+  const inputs = declared.map((input) => {
+    const shape = [1, ...input.shape.slice(1).map((d) => (d > 0 ? d : 1))];
+    const count = shape.reduce((a, b) => a * b, 1);
+    const zero = input.datatype === "BYTES" ? "" : input.datatype === "BOOL" ? false : 0;
+    return { name: input.name, shape, datatype: input.datatype, data: new Array(count).fill(zero) };
+  });
+  const contentType = meta.parameters?.content_type;
+  return typeof contentType === "string" ? { parameters: { content_type: contentType }, inputs } : { inputs };
 }
 
 async function runtimeFromPath(local: string): Promise<string> {
