@@ -63,8 +63,10 @@ export class FlatTree {
       const l = packed[4 * n];
       const r = packed[4 * n + 1];
       if (l === LEAF) {
-        packed.fill(n, 4 * n, 4 * n + 4);
+        packed[4 * n] = n;
+        packed[4 * n + 1] = n;
         packed[4 * n + 2] = 0;
+        packed[4 * n + 3] = n;
         continue;
       }
       packed[4 * n + 3] = missingGoLeft?.[n] === 1 ? l : r;
