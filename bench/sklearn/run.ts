@@ -14,7 +14,7 @@
  *
  * Environment: SKLEARN_VENV (default /work/venvs/sk1.9, made by fixtures/sklearn/make_venvs.sh),
  * BENCH_DIR (default <tmp>/modelserve-bench-sklearn), ROUNDS (default 7), SINGLE_REPS (default 300),
- * BATCH_REPS (default 3: best of).
+ * BATCH_REPS (default 5: best of).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -33,7 +33,7 @@ const PYTHON = join(VENV, "bin/python");
 const DIR = process.env.BENCH_DIR ?? join(tmpdir(), "modelserve-bench-sklearn");
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const SINGLE_REPS = Number(process.env.SINGLE_REPS ?? 300);
-const BATCH_REPS = Number(process.env.BATCH_REPS ?? 3);
+const BATCH_REPS = Number(process.env.BATCH_REPS ?? 5);
 const MODELS = [
   "logistic_regression",
   "random_forest_100",
