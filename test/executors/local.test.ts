@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeStores, getOrCreateProject, type Project, type Run } from "../../src/index.js";
 
 const IRIS = new URL("../../examples/iris/model.pkl", import.meta.url);
+const MLFLOW_IRIS = new URL("../../fixtures/mlflow/models/sklearn_iris_strings.zip", import.meta.url);
+const COLUMNS = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
 const ROWS = [
   [5.1, 3.5, 1.4, 0.2],
   [7.0, 3.2, 4.7, 1.4],
@@ -29,6 +31,7 @@ describe("local execution", () => {
     home = await mkdtemp(join(tmpdir(), "ms-local-home-"));
     cwd = await mkdtemp(join(tmpdir(), "ms-local-cwd-"));
     await copyFile(IRIS, join(cwd, "model.pkl"));
+    await copyFile(MLFLOW_IRIS, join(cwd, "mlflow-iris.zip"));
     await writeFile(join(cwd, "broken.pkl"), Buffer.from("this is not a pickle"));
     process.chdir(cwd);
     project = await getOrCreateProject("demo", { home });
@@ -88,6 +91,45 @@ describe("local execution", () => {
     const again = await run.invoke({ json: v2Request(ROWS.slice(0, 1)) });
     expect(((await again.json()) as { outputs: { data: unknown[] }[] }).outputs[0].data).toEqual(["setosa"]);
     expect((await run.logs()).length).toBeGreaterThan(0);
+    await run.stop();
+  });
+
+  it("serves a zipped MLflow model over V2 and MLflow's /invocations", async () => {
+    const fn = await project.newFunction({
+      name: "mlflow-iris",
+      kind: "mlflowserve",
+      path: "./mlflow-iris.zip",
+      model_name: "iris",
+    });
+    const run = await fn.run({ action: "serve", local_execution: true });
+    runs.push(run);
+    await run.wait({ timeoutMs: 60_000, intervalMs: 100 });
+    const columns = COLUMNS.map((name, j) => ({
+      name,
+      shape: [ROWS.length, 1],
+      datatype: "FP64",
+      data: ROWS.map((r) => r[j]),
+    }));
+    const v2 = await run.invoke({ json: { parameters: { content_type: "pd" }, inputs: columns } });
+    expect(v2.status).toBe(200);
+    const outputs = ((await v2.json()) as { outputs: { name: string; data: unknown[] }[] }).outputs;
+    expect(outputs[0]).toMatchObject({ name: "output-1", data: ["setosa", "versicolor", "virginica"] });
+
+    const url = `http://${run.status.service!.url}/invocations`;
+    const scored = await run.invoke({
+      url,
+      json: {
+        dataframe_split: { columns: COLUMNS, data: ROWS },
+        params: { predict_method: "predict_proba" },
+      },
+    });
+    expect(scored.status).toBe(200);
+    const proba = ((await scored.json()) as { predictions: number[][] }).predictions;
+    expect(proba.map((p) => p.indexOf(Math.max(...p)))).toEqual([0, 1, 2]);
+    // a column the signature requires is missing: mlflow's 400, naming it
+    const missing = await run.invoke({ url, json: { dataframe_records: [{ sepal_length: 5.1 }] } });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { message: string }).message).toMatch(/sepal_width/);
     await run.stop();
   });
 
