@@ -175,12 +175,22 @@ describe("xgboost: corrupt and hostile files", () => {
     expect(() => decodeXgbModel(legacy, "model.deprecated")).toThrow(/legacy binary format .* re-save it/);
   });
 
-  it("gblinear, multi-target trees and recoded categories are refused as unsupported", () => {
+  it("a gblinear model with too few weights", () => {
     const linear = editedJson((d) => {
-      d.learner.gradient_booster.name = "gblinear";
+      (d.learner as { gradient_booster: unknown }).gradient_booster = {
+        name: "gblinear",
+        model: { weights: [0] },
+      };
     });
-    expect(codeOf(() => decodeXgbModel(linear, "model.json"))).toBe(ErrorCodes.MODEL_UNSUPPORTED);
-    expect(() => decodeXgbModel(linear, "model.json")).toThrow(/booster 'gblinear' is not supported/);
+    expect(() => decodeXgbModel(linear, "model.json")).toThrow(/model\.weights: expected 11 values, got 1/);
+  });
+
+  it("unknown boosters, multi-target trees and recoded categories are refused as unsupported", () => {
+    const unknown = editedJson((d) => {
+      d.learner.gradient_booster.name = "gbfoo";
+    });
+    expect(codeOf(() => decodeXgbModel(unknown, "model.json"))).toBe(ErrorCodes.MODEL_UNSUPPORTED);
+    expect(() => decodeXgbModel(unknown, "model.json")).toThrow(/booster 'gbfoo' is not supported/);
     const vector = editedJson((d) => {
       firstTree(d).tree_param.size_leaf_vector = "3";
     });

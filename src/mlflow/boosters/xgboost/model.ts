@@ -36,6 +36,11 @@ export interface XgbModel {
   readonly treeWeight: Float32Array | null;
   /** tree index where each boosting round starts, one more entry than rounds */
   readonly iterationIndptr: Int32Array;
+  /**
+   * gblinear's coefficients instead of trees: feature f of group g at f × numGroup + g, then one bias per
+   * group; null for tree boosters
+   */
+  readonly linearWeights: Float32Array | null;
   readonly attributes: Readonly<Record<string, string>>;
 }
 
@@ -178,7 +183,7 @@ function treeSection(
     return { ...section, weights };
   }
   throw new UnsupportedBoosterError(
-    `${r.file}: booster '${name}' is not supported (gbtree and dart are; gblinear is not)`,
+    `${r.file}: booster '${name}' is not supported (gbtree, dart and gblinear are)`,
   );
 }
 
@@ -221,11 +226,41 @@ export function parseXgbModel(document: unknown, file: string): XgbModel {
   );
 
   const objective = r.object(r.field(learner, "objective", "learner"), "learner.objective");
-  const section = treeSection(
-    r,
-    r.object(r.field(learner, "gradient_booster", "learner"), "learner.gradient_booster"),
-    "learner.gradient_booster",
-  );
+  const names =
+    learner.feature_names === undefined ? [] : r.array(learner.feature_names, "learner.feature_names");
+  const featureNames =
+    names.length === 0 ? null : names.map((n, i) => r.string(n, `learner.feature_names[${i}]`));
+  if (featureNames !== null && featureNames.length !== numFeature) {
+    r.fail("learner.feature_names", `has ${featureNames.length} names for ${numFeature} features`);
+  }
+  const common = {
+    objective: r.string(r.field(objective, "name", "learner.objective"), "learner.objective.name"),
+    objectiveParams: objectiveParams(r, objective, "learner.objective"),
+    baseScore,
+    numFeature,
+    numGroup,
+    numClass,
+    featureNames,
+    attributes:
+      learner.attributes === undefined ? {} : stringMap(r, learner.attributes, "learner.attributes"),
+  };
+  const booster = r.object(r.field(learner, "gradient_booster", "learner"), "learner.gradient_booster");
+  if (booster.name === "gblinear") {
+    const path = "learner.gradient_booster.model";
+    const model = r.object(r.field(booster, "model", "learner.gradient_booster"), path);
+    const weights = Float32Array.from(
+      r.numbers(r.field(model, "weights", path), `${path}.weights`, (numFeature + 1) * numGroup),
+    );
+    return {
+      ...common,
+      trees: [],
+      treeGroup: new Int32Array(0),
+      treeWeight: null,
+      iterationIndptr: new Int32Array(1),
+      linearWeights: weights,
+    };
+  }
+  const section = treeSection(r, booster, "learner.gradient_booster");
   const { model, path } = section;
   checkNoRecoding(r, model, path);
   const trees = r
@@ -242,27 +277,13 @@ export function parseXgbModel(document: unknown, file: string): XgbModel {
       `has ${section.weights.length} weights for ${trees.length} trees`,
     );
   }
-  const names =
-    learner.feature_names === undefined ? [] : r.array(learner.feature_names, "learner.feature_names");
-  const featureNames =
-    names.length === 0 ? null : names.map((n, i) => r.string(n, `learner.feature_names[${i}]`));
-  if (featureNames !== null && featureNames.length !== numFeature) {
-    r.fail("learner.feature_names", `has ${featureNames.length} names for ${numFeature} features`);
-  }
   return {
-    objective: r.string(r.field(objective, "name", "learner.objective"), "learner.objective.name"),
-    objectiveParams: objectiveParams(r, objective, "learner.objective"),
-    baseScore,
-    numFeature,
-    numGroup,
-    numClass,
-    featureNames,
+    ...common,
     trees,
     treeGroup,
     treeWeight: section.weights,
     iterationIndptr: iterationIndptr(r, model, path, trees.length, numGroup),
-    attributes:
-      learner.attributes === undefined ? {} : stringMap(r, learner.attributes, "learner.attributes"),
+    linearWeights: null,
   };
 }
 

@@ -38,7 +38,33 @@ function leafValue(tree: XgbTree, x: Float64Array, offset: number): number {
 /** [begin, end) in boosting rounds; end 0 means "to the last round", as xgboost's iteration_range. */
 export type IterationRange = readonly [number, number];
 
-/** The raw margins, rows × groups in C order. */
+/**
+ * gblinear's margins: per group, bias + base margin, then each present feature times its weight
+ * (a missing feature is skipped, as xgboost's sparse rows leave it out).
+ */
+function linearMargin(
+  model: XgbModel,
+  weights: Float32Array,
+  base: Float32Array,
+  x: FeatureRows,
+): Float32Array {
+  const groups = model.numGroup;
+  const out = new Float32Array(x.rows * groups);
+  const bias = model.numFeature * groups;
+  for (let i = 0; i < x.rows; i++) {
+    for (let g = 0; g < groups; g++) {
+      let sum = f32(weights[bias + g] + base[g]);
+      for (let f = 0; f < model.numFeature; f++) {
+        const value = f32(x.data[i * x.cols + f]);
+        if (!Number.isNaN(value)) sum = f32(sum + f32(value * weights[f * groups + g]));
+      }
+      out[i * groups + g] = sum;
+    }
+  }
+  return out;
+}
+
+/** The raw margins, rows × groups in C order; a linear booster ignores the iteration range, as xgboost. */
 export function predictMargin(
   model: XgbModel,
   objective: XgbObjective,
@@ -50,8 +76,9 @@ export function predictMargin(
   const end = range[1] === 0 ? rounds : Math.min(range[1], rounds);
   const firstTree = model.iterationIndptr[Math.min(range[0], rounds)];
   const lastTree = model.iterationIndptr[end];
-  const out = new Float32Array(x.rows * groups);
   const base = model.baseScore.map(objective.baseToMargin);
+  if (model.linearWeights !== null) return linearMargin(model, model.linearWeights, base, x);
+  const out = new Float32Array(x.rows * groups);
   for (let i = 0; i < x.rows; i++) out.set(base, i * groups);
   for (let t = firstTree; t < lastTree; t++) {
     const tree = model.trees[t];
