@@ -114,6 +114,9 @@ describe("batched tree walks", () => {
     ["rf_clf_iris_nan.pkl", "predict_proba", 7],
     ["rf_reg_diabetes.pkl", "predict", 0],
     ["et_clf_bc.pkl", "predict", 0],
+    ["hgb_clf_bc.pkl", "predict_proba", 0],
+    ["hgb_clf_iris_multiclass.pkl", "decision_function", 0],
+    ["hgb_reg_diabetes_nan.pkl", "predict", 5],
   ] as const) {
     it(`${file} ${method}${nanEvery ? " with NaN" : ""}: a 43-row batch answers as its rows one by one`, () => {
       const est = load(file);

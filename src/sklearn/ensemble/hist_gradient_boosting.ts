@@ -1,5 +1,6 @@
 import type { PyObject } from "../../pickle/values.js";
 import {
+  allFinite,
   argmax,
   ClassLabels,
   EstimatorStateError,
@@ -67,12 +68,9 @@ function buildHistGradientBoosting(obj: PyObject): Estimator {
     const Xt = pre === undefined ? X : toMatrix(callFloat(pre, "transform", matrixInput(X)));
     const raw = new Float64Array(Xt.rows * K);
     for (let i = 0; i < Xt.rows; i++) raw.set(baseline, i * K);
+    const noNaN = allFinite(Xt.data);
     for (const it of trees) {
-      for (let k = 0; k < K; k++) {
-        const t = it[k];
-        for (let i = 0; i < Xt.rows; i++)
-          raw[i * K + k] += t.predictRow(Xt.data, i * Xt.cols, known, knownIdx);
-      }
+      for (let k = 0; k < K; k++) it[k].addTo(Xt.data, Xt.rows, Xt.cols, noNaN, raw, K, k, known, knownIdx);
     }
     return raw;
   };
