@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isModelserveError } from "../../src/errors.js";
 import { readJoblib } from "../../src/pickle/index.js";
+import { type SeededRandom, seededRandom } from "../seeded-random.js";
 
 /**
  * Deterministic fuzzing: thousands of mutations (fixed seed) of real files written by Python. Reading a
@@ -35,21 +36,8 @@ const INTERESTING_BYTES = [
 ];
 const INTERESTING_U32 = [0xffffffff, 0x7fffffff, 0x80000000, 0x00000000, 0x00010000];
 
-/** mulberry32: a tiny seeded PRNG, so every run mutates the same way. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function mutate(src: Uint8Array, other: Uint8Array, rand: () => number): Uint8Array {
+function mutate(src: Uint8Array, other: Uint8Array, { int }: SeededRandom): Uint8Array {
   let b = src.slice();
-  const int = (n: number) => Math.floor(rand() * n);
   const rounds = 1 + int(4);
   for (let r = 0; r < rounds && b.length > 0; r++) {
     const at = int(b.length);
@@ -99,10 +87,10 @@ describe("fuzzing the reader with mutated real files", () => {
   };
 
   it.each(SOURCES.map((s, i) => [s, i] as const))("%s: only ModelserveErrors", (_name, index) => {
-    const rand = prng(0x5eed + index);
+    const random = seededRandom(0x5eed + index);
     let refused = 0;
     for (let i = 0; i < MUTATIONS_PER_SOURCE; i++) {
-      const mutated = mutate(files[index], files[(index + 1) % files.length], rand);
+      const mutated = mutate(files[index], files[(index + 1) % files.length], random);
       try {
         readJoblib(mutated, {
           classes: allowTestClasses,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATATYPE_NAMES } from "../../src/server/codecs/datatypes.js";
 import type { ServerHandle } from "../../src/server/index.js";
+import { seededRandom } from "../seeded-random.js";
 import { startTestServer } from "./harness.js";
 
 /**
@@ -12,19 +13,7 @@ const SEED = 20261125;
 const REQUESTS = 3000;
 const CONCURRENCY = 16;
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ (t + t);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = mulberry32(SEED);
-const int = (n: number) => Math.floor(rand() * n);
-const pick = <T>(items: readonly T[]): T => items[int(items.length)];
+const { rand, int, pick } = seededRandom(SEED);
 
 const WEIRD_NUMBERS = [
   0,

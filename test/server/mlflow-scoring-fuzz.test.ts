@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerHandle } from "../../src/server/index.js";
+import { seededRandom } from "../seeded-random.js";
 import { startTestServer } from "./harness.js";
 import { ECHO_IMPLEMENTATION, echoRuntimes } from "./mlflow-scoring-echo.js";
 
@@ -15,19 +16,7 @@ const SEED = 20261204;
 const REQUESTS = 1500;
 const CONCURRENCY = 8;
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ (t + t);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = mulberry32(SEED);
-const int = (n: number) => Math.floor(rand() * n);
-const pick = <T>(items: readonly T[]): T => items[int(items.length)];
+const { rand, int, pick } = seededRandom(SEED);
 
 const reference = JSON.parse(
   readFileSync(new URL("mlflow-scoring/reference.json", import.meta.url), "utf8"),
