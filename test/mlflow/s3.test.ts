@@ -1,12 +1,7 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadMlflowModel } from "../../src/mlflow/model.js";
 import { fetchModel } from "../../src/sources/index.js";
-import { s3ClientFromEnv } from "../../src/sources/s3.js";
-import { type Minio, startMinio } from "../sources/minio.js";
+import { type ModelBucket, startModelBucket } from "./model-bucket.js";
 import { expectCase, MODELS, reference } from "./reference.js";
 
 /**
@@ -18,39 +13,23 @@ import { expectCase, MODELS, reference } from "./reference.js";
 const served = Object.entries(reference.models);
 
 describe("MLflow models from s3:// and store://", () => {
-  let minio: Minio;
-  let home: string;
-  let env: NodeJS.ProcessEnv;
+  let bucket: ModelBucket;
 
   beforeAll(async () => {
-    minio = await startMinio();
-    home = await mkdtemp(join(tmpdir(), "ms-mlflow-s3-"));
-    env = {
-      AWS_ENDPOINT_URL: minio.endpoint,
-      AWS_ACCESS_KEY_ID: minio.accessKey,
-      AWS_SECRET_ACCESS_KEY: minio.secretKey,
-      AWS_REGION: "us-east-1",
-    };
-    const s3 = s3ClientFromEnv(env);
-    await s3.send(new CreateBucketCommand({ Bucket: "mlflow" }));
-    for (const [name] of served) {
-      for (const file of await readdir(join(MODELS, name))) {
-        const Body = await readFile(join(MODELS, name, file));
-        await s3.send(new PutObjectCommand({ Bucket: "mlflow", Key: `folders/${name}/${file}`, Body }));
-      }
-      const Body = await readFile(join(MODELS, `${name}.zip`));
-      await s3.send(new PutObjectCommand({ Bucket: "mlflow", Key: `zips/${name}.zip`, Body }));
-    }
+    bucket = await startModelBucket(
+      "mlflow",
+      MODELS,
+      served.map(([name]) => name),
+    );
   }, 120_000);
 
   afterAll(async () => {
-    await minio?.stop();
-    if (home) await rm(home, { recursive: true, force: true });
+    await bucket?.stop();
   });
 
   const forms = {
-    "s3:// folder": (name: string) => `s3://mlflow/folders/${name}/`,
-    "s3:// zip": (name: string) => `s3://mlflow/zips/${name}.zip`,
+    "s3:// folder": (name: string) => bucket.folderUri(name),
+    "s3:// zip": (name: string) => bucket.zipUri(name),
     "store:// key of an s3:// folder": (name: string) => `store://demo/model/mlflow/${name}:1`,
   } as const;
 
@@ -58,10 +37,10 @@ describe("MLflow models from s3:// and store://", () => {
     it(`${form}: every reference case`, async () => {
       for (const [name, cases] of served) {
         const local = await fetchModel(uriOf(name), {
-          home,
-          env,
+          home: bucket.home,
+          env: bucket.env,
           resolveStoreKey: async (key) =>
-            `s3://mlflow/folders/${key.slice(key.lastIndexOf("/") + 1, key.lastIndexOf(":"))}/`,
+            bucket.folderUri(key.slice(key.lastIndexOf("/") + 1, key.lastIndexOf(":"))),
         });
         const model = await loadMlflowModel(local);
         try {
