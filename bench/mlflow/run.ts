@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { intFromEnv } from "../env.js";
 import { type Running, startNodeServer } from "../server/processes.js";
 import { startMlflowServer } from "./mlflow-server.js";
 import { sequentialLatency } from "./sequential.js";
@@ -24,15 +25,6 @@ const MODELS = [
   { flavor: "sklearn", folder: fixture("sklearn_iris_proba") },
   { flavor: "onnx", folder: fixture("onnx_iris") },
 ];
-
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return value;
-}
 
 const connections = intFromEnv("BENCH_CONNECTIONS", 8);
 const duration = intFromEnv("BENCH_DURATION", 5);

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { intFromEnv } from "../env.js";
 import { grpcLoad, grpcLoadGenerator } from "./grpc-load.js";
 import { httpLoad, httpLoadGenerator, type LoadOptions, type LoadResult } from "./http-load.js";
 import { pinningDescription, pinSelfToLoadCpus } from "./pinning.js";
@@ -18,15 +19,6 @@ import { MODEL, REST_BODY, REST_PATH, ROW } from "./workload.js";
  */
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return value;
-}
 
 const options: LoadOptions = {
   connections: intFromEnv("BENCH_CONNECTIONS", 64),
