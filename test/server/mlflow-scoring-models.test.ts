@@ -189,6 +189,56 @@ describe("a model setting picks the default method of /invocations", () => {
   });
 });
 
+describe("an MLflow model behind the adaptive batcher", () => {
+  let server: ServerHandle;
+  beforeAll(async () => {
+    server = await startTestServer([
+      {
+        name: "batched",
+        implementation: "mlflow",
+        uri: `${FIXTURES}models/sklearn_iris_strings`,
+        max_batch_size: 4,
+        max_batch_time: 0.005,
+      },
+    ]);
+  }, 60_000);
+  afterAll(async () => server?.close());
+
+  it("answers /invocations, and V2 with MLflow's safe casts (INT32 for a double column)", async () => {
+    const res = await fetch(`${server.httpUrl}/invocations`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        dataframe_records: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }],
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ predictions: ["setosa"] });
+    const column = (name: string, datatype: string, value: number) => ({
+      name,
+      datatype,
+      shape: [1, 1],
+      data: [value],
+    });
+    const v2 = await fetch(`${server.httpUrl}/v2/models/batched/infer`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        parameters: { content_type: "pd" },
+        inputs: [
+          column("sepal_length", "INT32", 7),
+          column("sepal_width", "FP64", 3.2),
+          column("petal_length", "FP64", 4.7),
+          column("petal_width", "FP64", 1.4),
+        ],
+      }),
+    });
+    const body = (await v2.json()) as { outputs: { data: unknown[] }[] };
+    expect(v2.status, JSON.stringify(body)).toBe(200);
+    expect(body.outputs[0].data).toEqual(["versicolor"]);
+  });
+});
+
 describe("an MLflow model behind worker threads", () => {
   let server: ServerHandle;
   beforeAll(async () => {
@@ -206,7 +256,7 @@ describe("an MLflow model behind worker threads", () => {
     });
     expect(res.status).toBe(404);
     expect(((await res.json()) as { message: string }).message).toMatch(
-      /pooled \(served through parallel_workers or max_batch_size, which serve V2 only\)/,
+      /pooled \(served through parallel_workers, which serve V2 only\)/,
     );
   });
 });

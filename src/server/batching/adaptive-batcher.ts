@@ -1,3 +1,4 @@
+import type { PyfuncModel } from "../../mlflow/pyfunc.js";
 import type { LoadedModel, ModelMetadata, ModelSettings } from "../../runtimes/runtime.js";
 import type { ModelHistogram } from "../metrics.js";
 import type { InferenceRequest, InferenceResponse, Tensor, TensorData } from "../protocol/tensor.js";
@@ -127,6 +128,15 @@ export class AdaptiveBatcher implements LoadedModel {
 
   metadata(): ModelMetadata {
     return this.inner.metadata();
+  }
+
+  // /invocations calls an MLflow model's pyfunc directly, one request at a time, past the batcher
+  get pyfunc(): PyfuncModel | undefined {
+    return this.inner.pyfunc;
+  }
+
+  get checksOwnInputs(): boolean | undefined {
+    return this.inner.checksOwnInputs;
   }
 
   infer(request: InferenceRequest): Promise<InferenceResponse> {

@@ -28,9 +28,9 @@ function whyNot(entry: ModelEntry): string {
   if (entry.state !== "READY")
     return `${entry.name} (${entry.state}${entry.reason ? `: ${entry.reason}` : ""})`;
   const s = entry.settings;
-  // the worker-thread and batching wrappers serve V2 only
-  if ((s.parallel_workers ?? 0) > 0 || (s.max_batch_size ?? 0) > 1) {
-    return `${entry.name} (served through parallel_workers or max_batch_size, which serve V2 only)`;
+  // the model lives in worker threads, which serve V2 only
+  if ((s.parallel_workers ?? 0) > 0) {
+    return `${entry.name} (served through parallel_workers, which serve V2 only)`;
   }
   return `${entry.name} (${s.implementation}, not an MLflow model)`;
 }
