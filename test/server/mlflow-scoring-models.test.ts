@@ -239,6 +239,31 @@ describe("an MLflow model behind the adaptive batcher", () => {
   });
 });
 
+describe("/invocations in the per-model metrics", () => {
+  let server: ServerHandle;
+  beforeAll(async () => {
+    server = await startTestServer([
+      { name: "counted", implementation: "mlflow", uri: `${FIXTURES}models/sklearn_iris_strings` },
+    ]);
+  }, 60_000);
+  afterAll(async () => server?.close());
+
+  it("counts a prediction as a success and a refused one as a failure, as V2 inferences are", async () => {
+    const score = (record: Record<string, number>) =>
+      fetch(`${server.httpUrl}/invocations`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ dataframe_records: [record] }),
+      });
+    const ok = await score({ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
+    expect(ok.status).toBe(200);
+    expect((await score({ sepal_length: 5.1 })).status).toBe(400);
+    const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    expect(text).toMatch(/model_infer_request_success\{model="counted",version=""\} 1\n/);
+    expect(text).toMatch(/model_infer_request_failure\{model="counted",version=""\} 1\n/);
+  });
+});
+
 describe("an MLflow model behind worker threads", () => {
   let server: ServerHandle;
   beforeAll(async () => {

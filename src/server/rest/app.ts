@@ -186,7 +186,7 @@ export async function buildRestApp(options: RestOptions): Promise<FastifyInstanc
     },
   );
 
-  registerMlflowScoring(app, { dataplane, logger, timeoutMs: options.requestTimeoutMs });
+  registerMlflowScoring(app, { dataplane, logger, observer: metrics, timeoutMs: options.requestTimeoutMs });
 
   app.get("/metrics", async (_request, reply) => {
     reply.header("content-type", metrics.contentType()).send(await metrics.text());

@@ -36,7 +36,10 @@ function whyNot(entry: ModelEntry): string {
 }
 
 /** The pyfunc /invocations serves: the one named by the query, or the server's only MLflow model. */
-export function chooseModel(dataplane: DataPlane, query: ModelQuery): { name: string; pyfunc: PyfuncModel } {
+export function chooseModel(
+  dataplane: DataPlane,
+  query: ModelQuery,
+): { name: string; version: string | undefined; pyfunc: PyfuncModel } {
   let name = query.model;
   if (name === undefined || name === "") {
     const names = pyfuncNames(dataplane);
@@ -55,5 +58,5 @@ export function chooseModel(dataplane: DataPlane, query: ModelQuery): { name: st
     throw new ModelNotReadyError(name, entry.version, entry.state, entry.reason);
   }
   if (entry.model.pyfunc === undefined) throw new NotAnMlflowModelError(name, pyfuncNames(dataplane));
-  return { name, pyfunc: entry.model.pyfunc };
+  return { name, version: entry.version, pyfunc: entry.model.pyfunc };
 }
