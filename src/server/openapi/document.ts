@@ -3,7 +3,8 @@ import { DATATYPE_NAMES } from "../codecs/datatypes.js";
 
 /**
  * The OpenAPI 3.0 document of the REST API this server speaks: the Open Inference Protocol (V2) plus the
- * repository extension, Triton's binary tensor extension and /metrics. Served at /v2/docs/openapi.json
+ * repository extension, Triton's binary tensor extension, MLflow's scoring protocol and /metrics. Served at
+ * /v2/docs/openapi.json
  * and rendered at /v2/docs.
  */
 
@@ -42,6 +43,10 @@ export function openApiDocument(): Record<string, unknown> {
       { name: "metadata" },
       { name: "inference" },
       { name: "repository", description: "Model repository extension (MLServer/Triton)" },
+      {
+        name: "mlflow",
+        description: "MLflow's scoring protocol, as `mlflow models serve` answers it (MLflow models)",
+      },
       { name: "operations" },
     ],
     paths: {
@@ -164,6 +169,57 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { "200": { description: "Unloaded" }, "404": errorResponse("Unknown model") },
         },
       },
+      "/invocations": {
+        post: {
+          tags: ["mlflow"],
+          summary: "Predict with the server's MLflow model (or the one named by ?model=)",
+          description:
+            "Exactly one of dataframe_split, dataframe_records, instances or inputs, with optional params " +
+            "(predict_method picks predict_proba, decision_function, …), or a text/csv body. " +
+            'Errors answer {"error_code", "message"} as mlflow does.',
+          parameters: [
+            { name: "model", in: "query", required: false, schema: { type: "string" } },
+            { name: "version", in: "query", required: false, schema: { type: "string" } },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              ...json(ref("MlflowScoringRequest")),
+              "text/csv": { schema: { type: "string" } },
+            },
+          },
+          responses: {
+            "200": { description: "Predictions", content: json(ref("MlflowPredictions")) },
+            "400": { description: "Bad request or signature violation", content: json(ref("MlflowError")) },
+            "404": { description: "No such MLflow model", content: json(ref("MlflowError")) },
+            "503": { description: "The model is not ready", content: json(ref("MlflowError")) },
+          },
+        },
+      },
+      ...Object.fromEntries(
+        ["/ping", "/health"].map((path) => [
+          path,
+          {
+            get: {
+              tags: ["mlflow"],
+              summary: "Up and ready (mlflow's health check)",
+              responses: { "200": { description: "Ready" }, "503": { description: "Not ready" } },
+            },
+          },
+        ]),
+      ),
+      "/version": {
+        get: {
+          tags: ["mlflow"],
+          summary: "The server's version",
+          responses: {
+            "200": {
+              description: "Version",
+              content: { "application/json": { schema: { type: "string" } } },
+            },
+          },
+        },
+      },
       "/metrics": {
         get: {
           tags: ["operations"],
@@ -180,6 +236,29 @@ export function openApiDocument(): Record<string, unknown> {
           type: "object",
           required: ["error"],
           properties: { error: { type: "string" }, code: { type: "string" } },
+        },
+        MlflowScoringRequest: {
+          type: "object",
+          properties: {
+            dataframe_split: {
+              type: "object",
+              properties: {
+                columns: { type: "array", items: { type: "string" } },
+                index: { type: "array", items: {} },
+                data: { type: "array", items: { type: "array", items: {} } },
+              },
+            },
+            dataframe_records: { type: "array", items: { type: "object", additionalProperties: true } },
+            instances: {},
+            inputs: {},
+            params: { type: "object", additionalProperties: true },
+          },
+        },
+        MlflowPredictions: { type: "object", required: ["predictions"], properties: { predictions: {} } },
+        MlflowError: {
+          type: "object",
+          required: ["error_code", "message"],
+          properties: { error_code: { type: "string" }, message: { type: "string" } },
         },
         Parameters: {
           type: "object",
