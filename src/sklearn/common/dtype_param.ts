@@ -64,45 +64,28 @@ export function dtypeParam(value: unknown, owner: string, fallback: DType): DTyp
   return found;
 }
 
+type NumberArrayCtor = { from(values: ArrayLike<number>): NumericStorage };
+
+/** The typed array of each dtype whose values a plain `from` casts as numpy's `astype` does. */
+const FROM_FLOAT64: Readonly<Record<string, NumberArrayCtor>> = {
+  f4: Float32Array,
+  i1: Int8Array,
+  i2: Int16Array,
+  i4: Int32Array,
+  u1: Uint8Array,
+  u2: Uint16Array,
+  u4: Uint32Array,
+};
+
 /** Float64 results cast to `dtype` as numpy's `astype` does for the values these estimators make. */
 export function castFloat64(values: Float64Array, dtype: DType, shape: readonly number[]): NDArray {
+  const code = `${dtype.kind}${dtype.itemsize}`;
   let data: NumericStorage;
-  switch (`${dtype.kind}${dtype.itemsize}`) {
-    case "f8":
-      data = values;
-      break;
-    case "f4":
-      data = Float32Array.from(values);
-      break;
-    case "b1":
-      data = Uint8Array.from(values, (v) => (v !== 0 ? 1 : 0));
-      break;
-    case "i1":
-      data = Int8Array.from(values);
-      break;
-    case "i2":
-      data = Int16Array.from(values);
-      break;
-    case "i4":
-      data = Int32Array.from(values);
-      break;
-    case "i8":
-      data = BigInt64Array.from(values, (v) => BigInt(v));
-      break;
-    case "u1":
-      data = Uint8Array.from(values);
-      break;
-    case "u2":
-      data = Uint16Array.from(values);
-      break;
-    case "u4":
-      data = Uint32Array.from(values);
-      break;
-    case "u8":
-      data = BigUint64Array.from(values, (v) => BigInt(v));
-      break;
-    default:
-      throw new UnsupportedEstimatorError(`casting to dtype ${dtype.str} is not supported`);
-  }
+  if (code === "f8") data = values;
+  else if (code === "b1") data = Uint8Array.from(values, (v) => (v !== 0 ? 1 : 0));
+  else if (code === "i8") data = BigInt64Array.from(values, (v) => BigInt(v));
+  else if (code === "u8") data = BigUint64Array.from(values, (v) => BigInt(v));
+  else if (Object.hasOwn(FROM_FLOAT64, code)) data = FROM_FLOAT64[code].from(values);
+  else throw new UnsupportedEstimatorError(`casting to dtype ${dtype.str} is not supported`);
   return { dtype, shape: [...shape], data };
 }
