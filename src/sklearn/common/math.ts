@@ -75,23 +75,6 @@ export function meanFloat32(values: ArrayLike<number>, contiguous: boolean): num
   return Math.fround(sum / n);
 }
 
-/** `m.sum(axis=1)`: pairwise along each row. */
-export function rowSums(m: Matrix): Float64Array {
-  const out = new Float64Array(m.rows);
-  for (let i = 0; i < m.rows; i++) out[i] = pairwiseSum(m.data, i * m.cols, m.cols);
-  return out;
-}
-
-/** `m.sum(axis=0)`: numpy adds row after row for a C-ordered matrix. */
-export function columnSums(m: Matrix): Float64Array {
-  const out = new Float64Array(m.cols);
-  for (let i = 0; i < m.rows; i++) {
-    const base = i * m.cols;
-    for (let j = 0; j < m.cols; j++) out[j] += m.data[base + j];
-  }
-  return out;
-}
-
 /** Dot product of two length-n runs. */
 export function dot(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number, n: number): number {
   let s = 0;
@@ -247,11 +230,6 @@ export function rowLogSumExp(m: Matrix): Float64Array {
 /** The logistic sigmoid, scipy's `expit`. */
 export function expit(x: number): number {
   return 1 / (1 + Math.exp(-x));
-}
-
-/** `np.log` of every element, as a new matrix. */
-export function logMatrix(m: Matrix): Matrix {
-  return matrix(m.rows, m.cols, m.data.map(Math.log));
 }
 
 /** `m.T` as a new row-major matrix. */
