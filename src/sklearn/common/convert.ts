@@ -15,6 +15,13 @@ export function isPyObject(v: unknown): v is PyObject {
   return typeof v === "object" && v !== null && "cls" in v && "args" in v && "state" in v;
 }
 
+/** The dotted name of a global the pickle references without calling it (`numpy.float32`), else undefined. */
+export function globalName(v: unknown): string | undefined {
+  return typeof v === "object" && v !== null && "global" in v
+    ? String((v as { global: unknown }).global)
+    : undefined;
+}
+
 function describe(v: unknown): string {
   if (v === null) return "None";
   if (isNDArray(v)) return `an array of dtype ${v.dtype.str} and shape [${v.shape}]`;

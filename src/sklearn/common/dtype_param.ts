@@ -1,4 +1,5 @@
 import type { DType, NDArray, NumericStorage } from "../../pickle/values.js";
+import { globalName } from "./convert.js";
 import { numpyDType } from "./dtypes.js";
 import { UnsupportedEstimatorError } from "./errors.js";
 
@@ -30,7 +31,8 @@ const BY_NAME: Readonly<Record<string, DType>> = {
 const SUPPORTED = new Set(Object.values(BY_NAME).map((d) => d.str));
 
 function describe(v: unknown): string {
-  if (typeof v === "object" && v !== null && "global" in v) return String((v as { global: unknown }).global);
+  const g = globalName(v);
+  if (g !== undefined) return g;
   if (typeof v === "object" && v !== null && "str" in v) return `dtype('${String((v as DType).str)}')`;
   return JSON.stringify(v) ?? String(v);
 }
@@ -46,10 +48,10 @@ function fromString(name: string): DType | undefined {
 export function dtypeParam(value: unknown, owner: string, fallback: DType): DType {
   if (value === undefined) return fallback;
   let found: DType | undefined;
+  const g = globalName(value);
   if (typeof value === "string") {
     found = fromString(value);
-  } else if (typeof value === "object" && value !== null && "global" in value) {
-    const g = String((value as { global: unknown }).global);
+  } else if (g !== undefined) {
     const module = g.slice(0, g.lastIndexOf("."));
     if (module === "numpy" || module === "builtins") found = fromString(g.slice(g.lastIndexOf(".") + 1));
   } else if (typeof value === "object" && value !== null && "kind" in value && "itemsize" in value) {

@@ -1,4 +1,13 @@
-export { isNDArray, isPyObject, stateMap, toFloat64, toInt32, toMatrix, toNumber } from "./convert.js";
+export {
+  globalName,
+  isNDArray,
+  isPyObject,
+  stateMap,
+  toFloat64,
+  toInt32,
+  toMatrix,
+  toNumber,
+} from "./convert.js";
 export { argminRows, euclideanDistances, nearestEuclidean, squaredRowNorms } from "./distances.js";
 export { BOOL, FLOAT32, FLOAT64, INT32, INT64, OBJECT } from "./dtypes.js";
 export { EstimatorStateError, InvalidInputError, UnsupportedEstimatorError } from "./errors.js";

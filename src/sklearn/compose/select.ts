@@ -2,6 +2,7 @@ import type { NDArray, PyObject, PySlice } from "../../pickle/values.js";
 import { isTable } from "../common/columns.js";
 import {
   EstimatorStateError,
+  globalName,
   InvalidInputError,
   isNDArray,
   UnsupportedEstimatorError,
@@ -61,9 +62,9 @@ export function resolveSelection(
     if (spec.dtype.kind === "b") items = items.flatMap((b, j) => (b === 1 || b === true ? [j] : []));
   } else if (Array.isArray(spec)) {
     items = spec.every((b) => typeof b === "boolean") ? spec.flatMap((b, j) => (b ? [j] : [])) : spec;
-  } else if (typeof spec === "object" && spec !== null && "global" in spec) {
+  } else if (globalName(spec) !== undefined) {
     throw new UnsupportedEstimatorError(
-      `${what} selects columns with a callable (${String((spec as { global: string }).global)}); only names, indices, masks and slices are supported`,
+      `${what} selects columns with a callable (${globalName(spec)}); only names, indices, masks and slices are supported`,
     );
   } else {
     throw new UnsupportedEstimatorError(

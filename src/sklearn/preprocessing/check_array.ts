@@ -4,6 +4,7 @@ import { dtypeParam } from "../common/dtype_param.js";
 import {
   FLOAT32,
   FLOAT64,
+  globalName,
   InvalidInputError,
   isPyObject,
   UnsupportedEstimatorError,
@@ -44,12 +45,6 @@ interface CheckArrayOptions {
   readonly nonNegative: boolean;
   readonly minSamples: number;
   readonly minFeatures: number;
-}
-
-function globalName(v: unknown): string | undefined {
-  return typeof v === "object" && v !== null && "global" in v
-    ? String((v as { global: unknown }).global)
-    : undefined;
 }
 
 /** True for a pickled `functools.partial` whose function is scikit-learn's check_array. */

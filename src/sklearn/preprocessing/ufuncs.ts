@@ -1,5 +1,5 @@
 import type { NumpyUfunc } from "../../pickle/values.js";
-import { UnsupportedEstimatorError } from "../common/index.js";
+import { globalName, UnsupportedEstimatorError } from "../common/index.js";
 
 /** numpy's element-wise ufuncs that the pickle reader allows, as float64 functions. */
 const UFUNCS: Readonly<Record<string, (x: number) => number>> = {
@@ -58,10 +58,7 @@ export function elementwise(v: unknown, what: string): (x: number) => number {
     if (f !== undefined) return f;
     throw new UnsupportedEstimatorError(`${what} is numpy.${v.ufunc}, which is not supported`);
   }
-  const name =
-    typeof v === "object" && v !== null && "global" in v
-      ? String((v as { global: string }).global)
-      : typeof v;
+  const name = globalName(v) ?? typeof v;
   throw new UnsupportedEstimatorError(
     `${what} is ${name}: only numpy element-wise functions (${Object.keys(UFUNCS).join(", ")}) are supported`,
   );
