@@ -123,7 +123,7 @@ function gatherStrided(
 ): Uint8Array {
   const out = new Uint8Array(count * size);
   if (size % 4 === 0 && stride % 4 === 0 && (raw.byteOffset + offset) % 4 === 0) {
-    copyWords(raw, offset, stride, count, size / 4, new Int32Array(out.buffer), 0);
+    copyWords(raw, offset, stride, count, size / 4, new Int32Array(out.buffer));
     return out;
   }
   if (size % 4 === 0) {
@@ -135,11 +135,13 @@ function gatherStrided(
     }
     return out;
   }
-  copyBytes(raw, offset, stride, count, size, out, 0);
+  for (let i = 0, at = offset, to = 0; i < count; i++, at += stride) {
+    for (let k = 0; k < size; k++) out[to++] = raw[at + k];
+  }
   return out;
 }
 
-/** `count` items of `words` 32-bit words, `stride` bytes apart from `offset` in `raw` (4-aligned there), to `dst` from word `to`. */
+/** `count` items of `words` 32-bit words, `stride` bytes apart from `offset` in `raw` (4-aligned there), packed into `dst`. */
 function copyWords(
   raw: Uint8Array,
   offset: number,
@@ -147,9 +149,9 @@ function copyWords(
   count: number,
   words: number,
   dst: Int32Array,
-  to: number,
 ): void {
   if (count === 0) return;
+  let to = 0;
   const src = new Int32Array(raw.buffer, raw.byteOffset + offset, ((count - 1) * stride) / 4 + words);
   const step = stride / 4;
   if (words === 2) {
@@ -161,21 +163,6 @@ function copyWords(
   }
   for (let i = 0, at = 0; i < count; i++, at += step) {
     for (let w = 0; w < words; w++) dst[to++] = src[at + w];
-  }
-}
-
-/** `count` items of `size` bytes, `stride` bytes apart from `offset` in `raw`, to `dst` from byte `to`. */
-function copyBytes(
-  raw: Uint8Array,
-  offset: number,
-  stride: number,
-  count: number,
-  size: number,
-  dst: Uint8Array,
-  to: number,
-): void {
-  for (let i = 0, at = offset; i < count; i++, at += stride) {
-    for (let k = 0; k < size; k++) dst[to++] = raw[at + k];
   }
 }
 
