@@ -7,7 +7,8 @@ import "../../sklearn/index.js";
 import { FLOAT64 } from "../../sklearn/common/dtypes.js";
 import { loadEstimatorFile } from "../../sklearn/load.js";
 import { cast, elements, OBJECT } from "../arrays.js";
-import { ParamsError, UnsupportedFlavorError } from "../errors.js";
+import { requestedMethod } from "../boosters/flavor-support.js";
+import { UnsupportedFlavorError } from "../errors.js";
 import {
   type Frame,
   PREDICT_METHOD,
@@ -95,25 +96,20 @@ function estimatorInput(input: PyfuncInput): Input {
 }
 
 class SklearnFlavorModel implements FlavorModel {
+  /** the estimator's methods, in the order messages list them */
+  private readonly methods: ReadonlySet<Method>;
+  private readonly what: string;
+
   constructor(
     private readonly estimator: Estimator,
     private readonly defaultMethod: Method,
-  ) {}
-
-  private method(params: PyfuncParams | undefined): Method {
-    const requested = params?.[PREDICT_METHOD];
-    if (requested === undefined) return this.defaultMethod;
-    if (typeof requested !== "string" || !isMethod(requested) || !this.estimator.methods.has(requested)) {
-      throw new ParamsError(
-        PREDICT_METHOD,
-        `${shortName(this.estimator.cls)} has no method ${JSON.stringify(requested)}; it offers ${offered(this.estimator)}`,
-      );
-    }
-    return requested;
+  ) {
+    this.methods = new Set(METHODS.filter((m) => estimator.methods.has(m)));
+    this.what = shortName(estimator.cls);
   }
 
   predict(input: PyfuncInput, params?: PyfuncParams): PyfuncOutput {
-    const method = this.method(params);
+    const method = requestedMethod(this.methods, params, this.defaultMethod, this.what);
     return { kind: "array", array: this.estimator.call(method, estimatorInput(input)) };
   }
 }
