@@ -13,6 +13,11 @@ export function dtypeOf(name: string): DType {
 
 export const OBJECT = dtypeOf("object");
 
+/** Whether an array holds numbers (float, int, uint or bool), as opposed to strings or objects. */
+export function isNumeric(a: NDArray): boolean {
+  return a.dtype.kind === "f" || a.dtype.kind === "i" || a.dtype.kind === "u" || a.dtype.kind === "b";
+}
+
 /** The elements of an array as JavaScript values (numbers stay numbers, int64 stays bigint). */
 export function elements(a: NDArray): readonly unknown[] {
   return Array.isArray(a.data) ? a.data : Array.from(a.data as ArrayLike<unknown>);

@@ -1,5 +1,6 @@
 import type { NDArray } from "../../pickle/values.js";
 import { BadRequestError } from "../../server/errors.js";
+import { isNumeric } from "../arrays.js";
 import type { PyfuncInput } from "../pyfunc.js";
 
 /**
@@ -21,10 +22,6 @@ export interface FeatureLayout {
   readonly count: number;
   /** when set, a frame's columns must be exactly these names, in this order (xgboost's validate_features) */
   readonly names: readonly string[] | null;
-}
-
-function isNumeric(a: NDArray): boolean {
-  return a.dtype.kind === "f" || a.dtype.kind === "i" || a.dtype.kind === "u" || a.dtype.kind === "b";
 }
 
 /** Copies a numeric array's values as float64 into `out` at `offset`, `stride` apart. */

@@ -1,12 +1,11 @@
 import { join } from "node:path";
 import { ErrorCodes, ModelserveError } from "../../errors.js";
-import type { NDArray } from "../../pickle/values.js";
 import { BadRequestError } from "../../server/errors.js";
 import type { Estimator, Input, Method, Table } from "../../sklearn/estimator.js";
 import "../../sklearn/index.js";
 import { FLOAT64 } from "../../sklearn/common/dtypes.js";
 import { loadEstimatorFile } from "../../sklearn/load.js";
-import { cast, elements, OBJECT } from "../arrays.js";
+import { cast, elements, isNumeric, OBJECT } from "../arrays.js";
 import { requestedMethod } from "../boosters/flavor-support.js";
 import { UnsupportedFlavorError } from "../errors.js";
 import {
@@ -80,10 +79,6 @@ function tableOf(frame: Frame): Table {
       values: isNumeric(values) ? (cast(values, FLOAT64).data as Float64Array) : elements(values),
     })),
   };
-}
-
-function isNumeric(a: NDArray): boolean {
-  return a.dtype.kind === "f" || a.dtype.kind === "i" || a.dtype.kind === "u" || a.dtype.kind === "b";
 }
 
 function estimatorInput(input: PyfuncInput): Input {
