@@ -3,6 +3,7 @@ import { InferenceSession, Tensor } from "onnxruntime-node";
 import { ErrorCodes, ModelserveError } from "../../errors.js";
 import type { NDArray } from "../../pickle/values.js";
 import { BadRequestError } from "../../server/errors.js";
+import { FLOAT32 } from "../../sklearn/common/dtypes.js";
 import { cast, dtypeOf, elements } from "../arrays.js";
 import { UnsupportedFlavorError } from "../errors.js";
 import {
@@ -72,8 +73,7 @@ function sessionOptions(conf: Readonly<Record<string, unknown>>): InferenceSessi
 function toTensor(input: InputInfo, a: NDArray): Tensor {
   let array = a;
   // MLflow casts float64 to float32 for float inputs (serialisation often widens floats)
-  if (input.type === "float32" && a.dtype.kind === "f" && a.dtype.itemsize === 8)
-    array = cast(a, dtypeOf("float32"));
+  if (input.type === "float32" && a.dtype.kind === "f" && a.dtype.itemsize === 8) array = cast(a, FLOAT32);
   const type = onnxTypeOf(array);
   if (type !== input.type) {
     throw new BadRequestError(
