@@ -23,7 +23,8 @@ export function elements(a: NDArray): readonly unknown[] {
   return Array.isArray(a.data) ? a.data : Array.from(a.data as ArrayLike<unknown>);
 }
 
-function storageFor(dtype: DType, n: number): NumericStorage {
+/** A zeroed typed array for `n` elements of a numeric or bool dtype (float16 held as float32). */
+export function storageFor(dtype: DType, n: number): NumericStorage {
   switch (`${dtype.kind}${dtype.itemsize}`) {
     case "f8":
       return new Float64Array(n);

@@ -1,3 +1,4 @@
+import { dtypeOf, OBJECT, storageFor } from "../../../mlflow/arrays.js";
 import type { FrameColumn, PyfuncInput } from "../../../mlflow/pyfunc.js";
 import {
   type ColSpec,
@@ -6,7 +7,6 @@ import {
   type Schema,
   type TensorSpec,
 } from "../../../mlflow/signature.js";
-import { simpleDType } from "../../../pickle/numpy/dtype.js";
 import type { DType, NDArray } from "../../../pickle/values.js";
 import { BadRequestError } from "../../errors.js";
 import { pythonFloatRepr } from "./python-float.js";
@@ -34,25 +34,7 @@ function numericTarget(spec: Spec): DType | undefined {
   const d = numpyDtype(name);
   if (d === undefined || !NUMERIC_TARGETS.has(d.kind) || (d.kind === "f" && d.itemsize === 2))
     return undefined;
-  const order = d.itemsize === 1 ? "|" : "<";
-  return simpleDType(`${order}${d.kind}${d.itemsize}`);
-}
-
-function storageFor(dtype: DType, n: number): NDArray["data"] {
-  switch (dtype.kind) {
-    case "f":
-      return dtype.itemsize === 4 ? new Float32Array(n) : new Float64Array(n);
-    case "b":
-      return new Uint8Array(n);
-    case "i":
-      return [new Int8Array(n), new Int16Array(n), new Int32Array(n), new BigInt64Array(n)][
-        Math.log2(dtype.itemsize)
-      ];
-    default:
-      return [new Uint8Array(n), new Uint16Array(n), new Uint32Array(n), new BigUint64Array(n)][
-        Math.log2(dtype.itemsize)
-      ];
-  }
+  return dtypeOf(name);
 }
 
 function show(value: unknown): string {
@@ -199,7 +181,7 @@ function toDatetimeColumn(column: FrameColumn): FrameColumn {
   });
   return {
     name: column.name,
-    values: { dtype: simpleDType("|O"), shape: [...column.values.shape], data: dates },
+    values: { dtype: OBJECT, shape: [...column.values.shape], data: dates },
   };
 }
 
