@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { cpuSecondsOfTree } from "../server/cpu.js";
-import { freePort, type Running } from "../server/processes.js";
+import { freePort, type Running, waitFor200 } from "../server/processes.js";
 
 /**
  * `mlflow models serve -m <folder> --env-manager local` from the mlflow venv (uvicorn, one worker, its
@@ -30,19 +30,11 @@ export async function startMlflowServer(venv: string, folder: string): Promise<R
     await exited;
     clearTimeout(timer);
   };
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`mlflow models serve exited (${child.exitCode}):\n${log}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${http}/ping`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`mlflow models serve did not answer /ping within 120 s:\n${log}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  try {
+    await waitFor200(`http://127.0.0.1:${http}/ping`, child, 120_000);
+  } catch (e) {
+    await stop();
+    throw new Error(`mlflow models serve did not start: ${(e as Error).message}\n${log}`);
   }
   return { ports: { http }, cpuSeconds: () => cpuSecondsOfTree(child.pid!), stop };
 }

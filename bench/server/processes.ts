@@ -60,7 +60,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls an HTTP URL until it answers 200, or fails after `timeoutMs`. */
-async function waitFor200(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+export async function waitFor200(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}) before it was ready`);
