@@ -1,3 +1,4 @@
+import { OBJECT } from "../../../mlflow/arrays.js";
 import type { FrameColumn } from "../../../mlflow/pyfunc.js";
 import type { PyJson } from "../../../mlflow/python-json.js";
 import { simpleDType } from "../../../pickle/numpy/dtype.js";
@@ -17,7 +18,6 @@ const FLOAT64 = simpleDType("<f8");
 const INT64 = simpleDType("<i8");
 const UINT64 = simpleDType("<u8");
 const BOOL = simpleDType("|b1");
-const OBJECT = simpleDType("|O");
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
