@@ -1,10 +1,7 @@
-import { type Column, RecordFields } from "../../pickle/index.js";
-import type { NDArray, PyObject } from "../../pickle/values.js";
+import type { PyObject } from "../../pickle/values.js";
 import { allFinite, EstimatorStateError, State, toFloat64, toInt32, toNumber } from "../common/index.js";
 import { registerClass } from "../estimator.js";
-
-/** scikit-learn's TREE_LEAF: a leaf's children are -1 in the pickle. */
-const LEAF = -1;
+import { readNodes } from "./nodes.js";
 
 /**
  * `sklearn.tree._tree.Tree`, flattened at load into typed arrays so that prediction walks plain
@@ -54,30 +51,11 @@ export class FlatTree {
         `Tree has ${this.nodeCount} nodes but arrays of ${count} nodes and ${this.values.length} values`,
       );
     }
-    const { packed, threshold, nNodeSamples, missingGoLeft } = readNodes(nodes, count);
+    const { packed, threshold, nNodeSamples, missingGoLeft } = readNodes(nodes, count, this.nFeatures);
     this.packed = packed;
     this.threshold = threshold;
     this.nNodeSamples = nNodeSamples;
     this.missingGoLeft = missingGoLeft;
-    for (let n = 0; n < this.nodeCount; n++) {
-      const l = packed[4 * n];
-      const r = packed[4 * n + 1];
-      if (l === LEAF) {
-        packed[4 * n] = n;
-        packed[4 * n + 1] = n;
-        packed[4 * n + 2] = 0;
-        packed[4 * n + 3] = n;
-        continue;
-      }
-      packed[4 * n + 3] = missingGoLeft?.[n] === 1 ? l : r;
-      if (l <= n || r <= n || l >= this.nodeCount || r >= this.nodeCount) {
-        throw new EstimatorStateError(`Tree node ${n} has children ${l}, ${r} outside the tree`);
-      }
-      const f = packed[4 * n + 2];
-      if (f < 0 || f >= this.nFeatures) {
-        throw new EstimatorStateError(`Tree node ${n} splits on feature ${f} of ${this.nFeatures}`);
-      }
-    }
   }
 
   /**
@@ -185,47 +163,6 @@ function stepRows(
     out[i + 6] = n6;
     out[i + 7] = n7;
   }
-}
-
-/**
- * The node fields a tree predicts with, `left_child`, `right_child` and `feature` into the packed layout
- * (its NaN child left to the caller): in one pass over the pickled records when the reader can, else from
- * the decoded fields.
- */
-function readNodes(
-  nodes: NDArray,
-  count: number,
-): { packed: Int32Array; threshold: Float64Array; nNodeSamples: Float64Array; missingGoLeft?: Uint8Array } {
-  const { fields } = nodes;
-  if (fields === undefined) throw new EstimatorStateError("Tree.nodes is not a structured array");
-  const packed = new Int32Array(4 * count);
-  const threshold = new Float64Array(count);
-  const nNodeSamples = new Float64Array(count);
-  const missingGoLeft = fields.has("missing_go_to_left") ? new Uint8Array(count) : undefined;
-  const columns: Column[] = [
-    { name: "left_child", into: packed, start: 0, step: 4 },
-    { name: "right_child", into: packed, start: 1, step: 4 },
-    { name: "feature", into: packed, start: 2, step: 4 },
-    { name: "threshold", into: threshold },
-    { name: "n_node_samples", into: nNodeSamples },
-  ];
-  if (missingGoLeft !== undefined) columns.push({ name: "missing_go_to_left", into: missingGoLeft });
-  if (fields instanceof RecordFields && fields.readColumns(columns)) {
-    return { packed, threshold, nNodeSamples, missingGoLeft };
-  }
-  const field = (name: string): NDArray => {
-    const f = fields.get(name);
-    if (f === undefined) throw new EstimatorStateError(`Tree.nodes has no field '${name}'`);
-    return f;
-  };
-  for (const [k, name] of ["left_child", "right_child", "feature"].entries()) {
-    const v = toInt32(field(name), `Tree.nodes.${name}`);
-    for (let n = 0; n < count; n++) packed[4 * n + k] = v[n];
-  }
-  threshold.set(toFloat64(field("threshold"), "Tree.nodes.threshold"));
-  nNodeSamples.set(toFloat64(field("n_node_samples"), "Tree.nodes.n_node_samples"));
-  missingGoLeft?.set(toInt32(field("missing_go_to_left"), "Tree.nodes.missing_go_to_left"));
-  return { packed, threshold, nNodeSamples, missingGoLeft };
 }
 
 /** The tree walk, written once and monomorphic: `v <= t` left, `v > t` right, neither (NaN) the NaN child. */
