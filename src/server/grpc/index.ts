@@ -1,20 +1,19 @@
-import {
-  type handleUnaryCall,
-  Server,
-  ServerCredentials,
-  status,
-  type UntypedServiceImplementation,
-} from "@grpc/grpc-js";
+import { createServer, type ServerHttp2Session } from "node:http2";
 import type { DataPlane } from "../dataplane.js";
-import { inferenceService, repositoryService } from "./proto.js";
+import { type CallContext, type ErrorLogger, serveCall } from "./call.js";
+import { type Method, methodsOf } from "./methods.js";
+import { PROTO_PATH, REPOSITORY_PROTO_PATH } from "./proto.js";
 import { repositoryHandlers } from "./repository.js";
 import { inferenceHandlers } from "./service.js";
 
 /**
  * The gRPC transport of the inference server: inference.GRPCInferenceService of the Open Inference
  * Protocol, plus the repository RPCs Triton and MLServer add to it, over the shared DataPlane, so gRPC
- * and REST answer alike.
+ * and REST answer alike. Every RPC is unary, so the transport is a lean one on node:http2 (cleartext,
+ * prior knowledge) rather than a general gRPC server: most of a call's CPU went to the general one.
  */
+
+export type { ErrorLogger } from "./call.js";
 
 export interface GrpcServerOptions {
   /** interface to bind; "127.0.0.1" by default */
@@ -29,11 +28,6 @@ export interface GrpcServerOptions {
   logger?: ErrorLogger;
 }
 
-/** The part of a pino logger the transport uses. */
-export interface ErrorLogger {
-  error(details: object, message: string): void;
-}
-
 export interface GrpcServerHandle {
   readonly host: string;
   /** the port actually bound (useful with port 0) */
@@ -42,50 +36,48 @@ export interface GrpcServerHandle {
   close(): Promise<void>;
 }
 
-/** The same handlers, reporting server-side failures to the logger on their way to the client. */
-function loggingFailures(
-  handlers: UntypedServiceImplementation,
-  logger: ErrorLogger,
-): UntypedServiceImplementation {
-  const out: UntypedServiceImplementation = {};
-  for (const [method, handler] of Object.entries(handlers)) {
-    const unaryHandler = handler as handleUnaryCall<unknown, unknown>;
-    out[method] = ((call, callback) =>
-      unaryHandler(call, (error, value) => {
-        if (error && (error.code === status.INTERNAL || error.code === status.UNKNOWN)) {
-          logger.error({ transport: "grpc", method, code: status[error.code!] }, error.details ?? "failed");
-        }
-        callback(error, value);
-      })) satisfies handleUnaryCall<unknown, unknown>;
-  }
-  return out;
-}
-
-function address(host: string, port: number): string {
-  return host.includes(":") && !host.startsWith("[") ? `[${host}]:${port}` : `${host}:${port}`;
-}
+/**
+ * HTTP/2 settings. Concurrent streams are bounded per connection (nghttp2 refuses the excess, which
+ * clients retry); the session memory cap is off, as in grpc-js, because the messages a session buffers
+ * are already bounded by maxMessageBytes and the stream limit.
+ */
+const MAX_CONCURRENT_STREAMS = 1000;
 
 export async function startGrpcServer(
   dataplane: DataPlane,
   options: GrpcServerOptions,
 ): Promise<GrpcServerHandle> {
   const host = options.host ?? "127.0.0.1";
-  const maxMessageBytes = options.maxMessageBytes ?? 4 * 1024 * 1024;
   const graceMs = options.shutdownGraceMs ?? 10_000;
-  const server = new Server({
-    "grpc.max_receive_message_length": maxMessageBytes,
-    "grpc.max_send_message_length": -1,
-    // channelz (call counters and timestamps for a debugging service we do not serve) costs every call
-    "grpc.enable_channelz": 0,
+  const methods = new Map<string, Method>([
+    ...methodsOf(PROTO_PATH, inferenceHandlers(dataplane)),
+    ...methodsOf(REPOSITORY_PROTO_PATH, repositoryHandlers(dataplane)),
+  ]);
+  const context: CallContext = {
+    methods,
+    maxMessageBytes: options.maxMessageBytes ?? 4 * 1024 * 1024,
+    logger: options.logger,
+  };
+  const server = createServer({
+    settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS, enablePush: false },
+    maxSessionMemory: Number.MAX_SAFE_INTEGER,
   });
-  const logged = (handlers: UntypedServiceImplementation) =>
-    options.logger === undefined ? handlers : loggingFailures(handlers, options.logger);
-  server.addService(inferenceService().service, logged(inferenceHandlers(dataplane)));
-  server.addService(repositoryService().service, logged(repositoryHandlers(dataplane)));
+  const sessions = new Set<ServerHttp2Session>();
+  server.on("session", (session: ServerHttp2Session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+    // a connection that breaks (reset, protocol error) ends its calls; the server keeps serving
+    session.on("error", () => {});
+  });
+  server.on("stream", (stream, headers) => serveCall(stream, headers, context));
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address(host, options.port), ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    );
+    server.once("error", reject);
+    server.listen(options.port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      if (address === null || typeof address === "string") reject(new Error("no TCP address"));
+      else resolve(address.port);
+    });
   });
   let closing: Promise<void> | undefined;
   return {
@@ -93,12 +85,16 @@ export async function startGrpcServer(
     port,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.forceShutdown(), graceMs);
+        const force = setTimeout(() => {
+          for (const session of sessions) session.destroy();
+        }, graceMs);
         force.unref();
-        server.tryShutdown(() => {
+        server.close(() => {
           clearTimeout(force);
           resolve();
         });
+        // GOAWAY: calls already started finish, new ones go elsewhere (clients see UNAVAILABLE)
+        for (const session of sessions) session.close();
       });
       return closing;
     },

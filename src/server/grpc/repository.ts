@@ -1,4 +1,3 @@
-import type { UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { DataPlane } from "../dataplane.js";
 import { BadRequestError } from "../errors.js";
 import type {
@@ -6,7 +5,7 @@ import type {
   RepositoryIndexResponseMessage,
   RepositoryModelRequestMessage,
 } from "./messages.js";
-import { unary } from "./unary.js";
+import type { UnaryHandler } from "./methods.js";
 
 /**
  * The repository RPCs (proto/model_repository_extension.proto) over the data plane, as REST's
@@ -31,29 +30,27 @@ function modelName(request: RepositoryModelRequestMessage, rpc: string): string 
   return name;
 }
 
-export function repositoryHandlers(dataplane: DataPlane): UntypedServiceImplementation {
+export function repositoryHandlers(dataplane: DataPlane): Record<string, UnaryHandler> {
   return {
-    RepositoryIndex: unary(
-      async (req: RepositoryIndexRequestMessage): Promise<RepositoryIndexResponseMessage> => {
-        const index = await dataplane.repositoryIndex({ ready: req.ready === true });
-        // proto3 leaves empty strings off the wire
-        return {
-          models: index.map((m) => ({
-            name: m.name,
-            state: m.state,
-            ...(m.version ? { version: m.version } : {}),
-            ...(m.reason ? { reason: m.reason } : {}),
-          })),
-        };
-      },
-    ),
-    RepositoryModelLoad: unary(async (req: RepositoryModelRequestMessage) => {
+    RepositoryIndex: async (req: RepositoryIndexRequestMessage): Promise<RepositoryIndexResponseMessage> => {
+      const index = await dataplane.repositoryIndex({ ready: req.ready === true });
+      // proto3 leaves empty strings off the wire
+      return {
+        models: index.map((m) => ({
+          name: m.name,
+          state: m.state,
+          ...(m.version ? { version: m.version } : {}),
+          ...(m.reason ? { reason: m.reason } : {}),
+        })),
+      };
+    },
+    RepositoryModelLoad: async (req: RepositoryModelRequestMessage) => {
       await dataplane.loadModel(modelName(req, "RepositoryModelLoad"));
       return {};
-    }),
-    RepositoryModelUnload: unary(async (req: RepositoryModelRequestMessage) => {
+    },
+    RepositoryModelUnload: async (req: RepositoryModelRequestMessage) => {
       await dataplane.unloadModel(modelName(req, "RepositoryModelUnload"));
       return {};
-    }),
+    },
   };
 }

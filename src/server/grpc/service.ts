@@ -1,4 +1,3 @@
-import type { UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { DataPlane } from "../dataplane.js";
 import type {
   ModelInferRequestMessage,
@@ -7,9 +6,9 @@ import type {
   ModelRefMessage,
   ServerMetadataResponseMessage,
 } from "./messages.js";
+import type { UnaryHandler } from "./methods.js";
 import { propertiesToWire } from "./parameters.js";
 import { requestFromWire, responseToWire, tensorMetadataToWire } from "./tensors.js";
-import { unary } from "./unary.js";
 
 /** The handlers of inference.GRPCInferenceService: thin adapters from messages to the shared data plane. */
 
@@ -19,18 +18,18 @@ function versionOf(message: { version?: string; model_version?: string }): strin
   return version === undefined || version === "" ? undefined : version;
 }
 
-export function inferenceHandlers(dataplane: DataPlane): UntypedServiceImplementation {
+export function inferenceHandlers(dataplane: DataPlane): Record<string, UnaryHandler> {
   return {
-    ServerLive: unary(() => ({ live: dataplane.live() })),
-    ServerReady: unary(() => ({ ready: dataplane.ready() })),
-    ModelReady: unary((req: ModelRefMessage) => ({
+    ServerLive: () => ({ live: dataplane.live() }),
+    ServerReady: () => ({ ready: dataplane.ready() }),
+    ModelReady: (req: ModelRefMessage) => ({
       ready: dataplane.modelReady(req.name ?? "", versionOf(req)),
-    })),
-    ServerMetadata: unary((): ServerMetadataResponseMessage => {
+    }),
+    ServerMetadata: (): ServerMetadataResponseMessage => {
       const { name, version, extensions } = dataplane.serverMetadata();
       return { name, version, extensions };
-    }),
-    ModelMetadata: unary((req: ModelRefMessage): ModelMetadataResponseMessage => {
+    },
+    ModelMetadata: (req: ModelRefMessage): ModelMetadataResponseMessage => {
       const m = dataplane.modelMetadata(req.name ?? "", versionOf(req));
       return {
         name: m.name,
@@ -40,17 +39,17 @@ export function inferenceHandlers(dataplane: DataPlane): UntypedServiceImplement
         outputs: tensorMetadataToWire(m.outputs),
         properties: propertiesToWire(m.parameters),
       };
-    }),
+    },
     // synchronous end to end for a synchronous model: the answer goes out in the call's own tick
-    ModelInfer: unary(
-      (req: ModelInferRequestMessage): ModelInferResponseMessage | Promise<ModelInferResponseMessage> => {
-        const request = requestFromWire(req);
-        const raw = req.raw_input_contents.length > 0;
-        const response = dataplane.inferNow(req.model_name ?? "", versionOf(req), request);
-        return response instanceof Promise
-          ? response.then((r) => responseToWire(r, raw))
-          : responseToWire(response, raw);
-      },
-    ),
+    ModelInfer: (
+      req: ModelInferRequestMessage,
+    ): ModelInferResponseMessage | Promise<ModelInferResponseMessage> => {
+      const request = requestFromWire(req);
+      const raw = req.raw_input_contents.length > 0;
+      const response = dataplane.inferNow(req.model_name ?? "", versionOf(req), request);
+      return response instanceof Promise
+        ? response.then((r) => responseToWire(r, raw))
+        : responseToWire(response, raw);
+    },
   };
 }
