@@ -29,9 +29,17 @@ const TO_OBJECT: protobuf.IConversionOptions = {
   oneofs: true,
 };
 
+/**
+ * A plain Uint8Array view, not the Buffer: protobufjs reads Buffers with its BufferReader, whose string
+ * fields are cut short at the end of the message instead of refused.
+ */
+function plainView(bytes: Uint8Array): Uint8Array {
+  return Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : bytes;
+}
+
 function codec(type: protobuf.Type): Pick<Method, "decode" | "encode"> {
   return {
-    decode: (bytes) => type.toObject(type.decode(bytes), TO_OBJECT),
+    decode: (bytes) => type.toObject(type.decode(plainView(bytes)), TO_OBJECT),
     encode: (message) => type.encode(type.fromObject(message as Record<string, unknown>)).finish(),
   };
 }
