@@ -14,7 +14,6 @@ import {
 import { callFloat, logaddexp, matrixInput, memberEstimator, unfittedEstimator } from "../common/meta.js";
 import { type Estimator, type Method, registerClass } from "../estimator.js";
 import { treeModelOf } from "../tree/classes.js";
-import { float32Rows } from "../tree/flat_tree.js";
 import type { TreeModel } from "../tree/model.js";
 
 /**
@@ -70,17 +69,16 @@ function buildClassifier(obj: PyObject): Estimator {
   const maps = bag.map((m) => memberClasses(m, C));
 
   /** The member's probabilities (rows × its classes), or its log-probabilities. */
-  const memberOutput = (m: BagMember, X: Matrix, X32: Float32Array, method: Method): Float64Array => {
+  const memberOutput = (m: BagMember, X: Matrix, method: Method): Float64Array => {
     if (m.tree !== undefined) {
       const p = new Float64Array(X.rows * m.tree.probaWidth);
-      m.tree.addProba(X32, X.rows, X.cols, p);
+      m.tree.addProba(X.data, X.rows, X.cols, p);
       return method === "predict_log_proba" ? p.map(Math.log) : p;
     }
     return callFloat(m.est, method, matrixInput(selectColumns(X, m.features))).data;
   };
 
   const proba = (X: Matrix): Float64Array => {
-    const X32 = float32Rows(X.data);
     const out = new Float64Array(X.rows * C);
     bag.forEach((m, b) => {
       const map = maps[b];
@@ -90,7 +88,7 @@ function buildClassifier(obj: PyObject): Estimator {
         for (let i = 0; i < X.rows; i++) out[i * C + pred[i]] += 1;
         return;
       }
-      const p = memberOutput(m, X, X32, "predict_proba");
+      const p = memberOutput(m, X, "predict_proba");
       const w = map.length;
       for (let i = 0; i < X.rows; i++) for (let k = 0; k < w; k++) out[i * C + map[k]] += p[i * w + k];
     });
@@ -102,11 +100,10 @@ function buildClassifier(obj: PyObject): Estimator {
     if (!bag.every((m) => m.tree !== undefined || m.est.methods.has("predict_log_proba"))) {
       return proba(X).map(Math.log);
     }
-    const X32 = float32Rows(X.data);
     const out = new Float64Array(X.rows * C).fill(Number.NEGATIVE_INFINITY);
     bag.forEach((m, b) => {
       const map = maps[b];
-      const lp = memberOutput(m, X, X32, "predict_log_proba");
+      const lp = memberOutput(m, X, "predict_log_proba");
       const w = map.length;
       for (let i = 0; i < X.rows; i++) {
         for (let k = 0; k < w; k++) out[i * C + map[k]] = logaddexp(out[i * C + map[k]], lp[i * w + k]);
@@ -146,10 +143,9 @@ function buildRegressor(obj: PyObject): Estimator {
   if (!state.has("estimators_")) return unfittedEstimator(obj);
   const bag = bagMembers(state);
   const predict: MatrixMethod = (X) => {
-    const X32 = float32Rows(X.data);
     const out = new Float64Array(X.rows);
     for (const m of bag) {
-      if (m.tree !== undefined) m.tree.addValue(X32, X.rows, X.cols, out);
+      if (m.tree !== undefined) m.tree.addValue(X.data, X.rows, X.cols, out);
       else {
         const p = callFloat(m.est, "predict", matrixInput(selectColumns(X, m.features))).data;
         for (let i = 0; i < X.rows; i++) out[i] += p[i];

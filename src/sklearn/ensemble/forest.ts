@@ -12,8 +12,9 @@ import {
 import { unfittedEstimator } from "../common/meta.js";
 import { type Estimator, registerClass } from "../estimator.js";
 import { logOf, treeModelOf } from "../tree/classes.js";
-import { float32Rows } from "../tree/flat_tree.js";
 import { classesPerOutput, labelsFor, type TreeModel } from "../tree/model.js";
+import { predictPack } from "./parallel.js";
+import { buildPack, type PackedTree, type TreePack } from "./tree_pack.js";
 
 /** The fitted trees of an ensemble (`estimators_`), as TreeModels; `what` names the attribute in errors. */
 export function treeModels(list: unknown, what: string): TreeModel[] {
@@ -31,17 +32,41 @@ export function treesRouteNaN(trees: readonly TreeModel[]): boolean {
   return trees.every((t) => t.tree.missingGoLeft !== undefined);
 }
 
-/** Mean of the trees' predict_proba, summed tree after tree then divided, as scikit-learn does. */
-export function meanProba(trees: readonly TreeModel[], X: Matrix): Float64Array {
-  const X32 = float32Rows(X.data);
-  const out = new Float64Array(X.rows * trees[0].probaWidth);
-  for (const t of trees) t.addProba(X32, X.rows, X.cols, out);
-  const n = trees.length;
+/**
+ * The forest's trees in one TreePack (made at the first predict, not at load): each leaf adds its tree's
+ * class probabilities (classifiers) or values (regressors) to the row.
+ */
+function forestPack(trees: readonly TreeModel[], classifier: boolean): () => TreePack {
+  let pack: TreePack | undefined;
+  return () => {
+    if (pack !== undefined) return pack;
+    const width = classifier ? trees[0].probaWidth : trees[0].nOutputs;
+    const packed = trees.map(
+      (t): PackedTree => ({
+        packed: t.tree.packed,
+        threshold: t.tree.threshold,
+        column: 0,
+        leafValues: classifier
+          ? (n, into, at) => into.set(t.proba.subarray(n * width, (n + 1) * width), at)
+          : (n, into, at) => into.set(t.tree.values.subarray(n * width, (n + 1) * width), at),
+      }),
+    );
+    pack = buildPack(packed, { width, stride: width, round32: true }, "shared");
+    return pack;
+  };
+}
+
+/** Mean of the trees' predict_proba or predictions, summed tree after tree then divided, as scikit-learn does. */
+function meanOverTrees(pack: TreePack, X: Matrix): Float64Array {
+  const out = predictPack(pack, X.data, X.rows, X.cols);
+  const n = pack.column.length;
   for (let i = 0; i < out.length; i++) out[i] /= n;
   return out;
 }
 
 function classifierMethods(trees: TreeModel[], state: State): Partial<Record<string, MatrixMethod>> {
+  const pack = forestPack(trees, true);
+  const meanProba = (X: Matrix) => meanOverTrees(pack(), X);
   const classes = classesPerOutput(state.get("classes_"), state.owner);
   const width = trees[0].probaWidth;
   if (trees.some((t) => t.probaWidth !== width)) {
@@ -49,7 +74,7 @@ function classifierMethods(trees: TreeModel[], state: State): Partial<Record<str
   }
   const offsets = trees[0].probaOffsets;
   const predict: MatrixMethod = (X) => {
-    const proba = meanProba(trees, X);
+    const proba = meanProba(X);
     const idx = new Int32Array(X.rows * classes.length);
     classes.forEach((c, k) => {
       const part = toMatrix(X.rows, c.shape[0], sliceColumns(proba, width, offsets[k], c.shape[0]));
@@ -62,8 +87,8 @@ function classifierMethods(trees: TreeModel[], state: State): Partial<Record<str
   if (classes.length !== 1) return { predict };
   return {
     predict,
-    predict_proba: (X) => float64Array(meanProba(trees, X), [X.rows, width]),
-    predict_log_proba: (X) => float64Array(logOf(meanProba(trees, X)), [X.rows, width]),
+    predict_proba: (X) => float64Array(meanProba(X), [X.rows, width]),
+    predict_log_proba: (X) => float64Array(logOf(meanProba(X)), [X.rows, width]),
   };
 }
 
@@ -76,26 +101,21 @@ function sliceColumns(data: Float64Array, width: number, from: number, n: number
   return out;
 }
 
-/** Mean of the trees' predictions (regression), summed tree after tree then divided. */
-export function meanValue(trees: readonly TreeModel[], X: Matrix): Float64Array {
-  const X32 = float32Rows(X.data);
-  const out = new Float64Array(X.rows * trees[0].nOutputs);
-  for (const t of trees) t.addValue(X32, X.rows, X.cols, out);
-  const n = trees.length;
-  for (let i = 0; i < out.length; i++) out[i] /= n;
-  return out;
-}
-
 function buildForest(obj: PyObject): Estimator {
   const state = new State(obj);
   if (!state.has("estimators_")) return unfittedEstimator(obj);
   const trees = treeModels(state.get("estimators_"), `${state.owner}.estimators_`);
   const classifier = state.has("classes_");
   const nOut = trees[0].nOutputs;
+  const regressorPack = classifier ? undefined : forestPack(trees, false);
   return numericEstimator(obj, state, {
-    methods: classifier
-      ? classifierMethods(trees, state)
-      : { predict: (X) => float64Array(meanValue(trees, X), nOut === 1 ? [X.rows] : [X.rows, nOut]) },
+    methods:
+      regressorPack === undefined
+        ? classifierMethods(trees, state)
+        : {
+            predict: (X) =>
+              float64Array(meanOverTrees(regressorPack(), X), nOut === 1 ? [X.rows] : [X.rows, nOut]),
+          },
     allowNaN: treesRouteNaN(trees),
     unavailable: classifier && nOut > 1 ? { predict_proba: "multi-output: one array per output" } : {},
   });

@@ -27,7 +27,6 @@ import {
   unfittedEstimator,
 } from "../common/meta.js";
 import { type Estimator, registerClass } from "../estimator.js";
-import { float32Rows } from "../tree/flat_tree.js";
 import type { TreeModel } from "../tree/model.js";
 import { treeModels } from "./forest.js";
 
@@ -173,11 +172,10 @@ function buildGradientBoosting(obj: PyObject): Estimator {
   const eps = !loss.legacy && atLeast(pickledVersion(state.map), 1, 8) ? FLOAT64_EPS : FLOAT32_EPS;
 
   const rawPredict = (X: Matrix): Float64Array => {
-    const X32 = float32Rows(X.data);
     // scikit-learn validates X to float32 before the init estimator sees it
-    const raw = initRaw(init, loss, eps, matrix(X.rows, X.cols, Float64Array.from(X32)), K);
+    const raw = initRaw(init, loss, eps, matrix(X.rows, X.cols, X.data.map(Math.fround)), K);
     for (let s = 0; s < stages; s++) {
-      for (let k = 0; k < K; k++) trees[s * K + k].addValue(X32, X.rows, X.cols, raw, lr, K, k);
+      for (let k = 0; k < K; k++) trees[s * K + k].addValue(X.data, X.rows, X.cols, raw, lr, K, k);
     }
     return raw;
   };

@@ -1,6 +1,5 @@
 import type { PyObject } from "../../pickle/values.js";
 import {
-  allFinite,
   argmax,
   ClassLabels,
   EstimatorStateError,
@@ -17,7 +16,10 @@ import {
 } from "../common/index.js";
 import { callFloat, isEstimator, matrixInput, unfittedEstimator } from "../common/meta.js";
 import { type Estimator, registerClass } from "../estimator.js";
+import type { LinkedTree } from "../tree/walk_kernel.js";
 import { HistTree, knownCategoryBitsets } from "./hist_predictor.js";
+import { predictPack } from "./parallel.js";
+import { buildPack, type PackedTree, type TreePack } from "./tree_pack.js";
 
 /**
  * HistGradientBoosting{Classifier,Regressor}: baseline + the sum of every iteration's TreePredictor
@@ -42,6 +44,31 @@ function inverseLink(loss: PyObject): (raw: number) => number {
   }
 }
 
+/**
+ * The trees in one TreePack (made at the first predict), each leaf adding its value to its class's column
+ * after the baseline; undefined when a tree has a categorical split (those walk row by row, predictRow).
+ */
+function histPack(trees: readonly HistTree[][], baseline: Float64Array): () => TreePack | undefined {
+  let pack: TreePack | undefined;
+  const numerical = trees.every((it) => it.every((t) => t.linked !== undefined));
+  return () => {
+    if (!numerical || pack !== undefined) return pack;
+    const packed = trees.flatMap((it) =>
+      it.map(
+        (t, k): PackedTree => ({
+          ...(t.linked as LinkedTree),
+          column: k,
+          leafValues: (n, into, at) => {
+            into[at] = t.value[n];
+          },
+        }),
+      ),
+    );
+    pack = buildPack(packed, { width: 1, stride: baseline.length, round32: false, init: baseline }, "shared");
+    return pack;
+  };
+}
+
 function buildHistGradientBoosting(obj: PyObject): Estimator {
   const state = new State(obj);
   if (!state.has("_predictors")) return unfittedEstimator(obj);
@@ -64,13 +91,18 @@ function buildHistGradientBoosting(obj: PyObject): Estimator {
   if (pre !== undefined && !isEstimator(pre))
     throw state.typeError("_preprocessor", pre, "a fitted ColumnTransformer");
 
+  const pack = histPack(trees, baseline);
   const rawPredict = (X: Matrix): Float64Array => {
     const Xt = pre === undefined ? X : toMatrix(callFloat(pre, "transform", matrixInput(X)));
+    const numerical = pack();
+    if (numerical !== undefined) return predictPack(numerical, Xt.data, Xt.rows, Xt.cols);
     const raw = new Float64Array(Xt.rows * K);
     for (let i = 0; i < Xt.rows; i++) raw.set(baseline, i * K);
-    const noNaN = allFinite(Xt.data);
     for (const it of trees) {
-      for (let k = 0; k < K; k++) it[k].addTo(Xt.data, Xt.rows, Xt.cols, noNaN, raw, K, k, known, knownIdx);
+      for (let k = 0; k < K; k++) {
+        for (let i = 0; i < Xt.rows; i++)
+          raw[i * K + k] += it[k].predictRow(Xt.data, i * Xt.cols, known, knownIdx);
+      }
     }
     return raw;
   };

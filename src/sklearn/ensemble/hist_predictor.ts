@@ -1,6 +1,7 @@
 import type { NDArray, PyObject } from "../../pickle/values.js";
 import { EstimatorStateError, isNDArray, State, toFloat64, toInt32 } from "../common/index.js";
 import { registerClass } from "../estimator.js";
+import type { LinkedTree } from "../tree/walk_kernel.js";
 
 /**
  * HistGradientBoosting's `TreePredictor`, flattened at load. Its `nodes` array has a 13-field structured
@@ -21,11 +22,10 @@ export class HistTree {
   /** categories that go left, 8 × uint32 (256 bits) per categorical split */
   readonly leftCatBitsets: Uint32Array;
   /**
-   * Numerical trees only (no categorical split): 4 ints per node (left, right, feature, unused), a leaf's
-   * children itself, for the 8-row walk; and the tree's depth, its number of steps
+   * Numerical trees only (no categorical split): the tree as the batch kernel takes it, 4 ints per node (left,
+   * right, feature, the child NaN goes to; a leaf's children itself) beside the thresholds
    */
-  private readonly packed: Int32Array | undefined;
-  private readonly depth: number;
+  readonly linked: LinkedTree | undefined;
 
   constructor(obj: PyObject) {
     const state = new State(obj);
@@ -64,89 +64,19 @@ export class HistTree {
       }
     }
     const numerical = this.isCategorical.every((c) => c === 0);
-    this.packed = numerical ? new Int32Array(4 * n) : undefined;
-    const depths = new Int32Array(n);
-    let depth = 0;
+    if (!numerical) {
+      this.linked = undefined;
+      return;
+    }
+    const packed = new Int32Array(4 * n);
     for (let i = 0; i < n; i++) {
       const leaf = this.isLeaf[i] !== 0;
-      if (!leaf) {
-        depths[this.left[i]] = depths[i] + 1;
-        depths[this.right[i]] = depths[i] + 1;
-      }
-      depth = Math.max(depth, depths[i]);
-      if (this.packed === undefined) continue;
-      this.packed[4 * i] = leaf ? i : this.left[i];
-      this.packed[4 * i + 1] = leaf ? i : this.right[i];
-      this.packed[4 * i + 2] = leaf ? 0 : this.feature[i];
+      packed[4 * i] = leaf ? i : this.left[i];
+      packed[4 * i + 1] = leaf ? i : this.right[i];
+      packed[4 * i + 2] = leaf ? 0 : this.feature[i];
+      packed[4 * i + 3] = leaf ? i : this.missingGoLeft[i] ? this.left[i] : this.right[i];
     }
-    this.depth = depth;
-  }
-
-  /**
-   * raw[i*K + k] += the leaf value of every row i of X (float64, row-major, `cols` wide). For a numerical
-   * tree and X without NaN, rows go 8 at a time through `depth` branch-free steps (`v > t` picks the
-   * right child), their loads overlapping; otherwise row by row (predictRow).
-   */
-  addTo(
-    X: Float64Array,
-    rows: number,
-    cols: number,
-    noNaN: boolean,
-    raw: Float64Array,
-    K: number,
-    k: number,
-    known: Uint32Array,
-    knownIdx: Int32Array,
-  ): void {
-    const { packed, threshold: th, value } = this;
-    let i = 0;
-    if (packed !== undefined && noNaN) {
-      for (; i + 8 <= rows; i += 8) {
-        const b = i * cols;
-        let n0 = 0;
-        let n1 = 0;
-        let n2 = 0;
-        let n3 = 0;
-        let n4 = 0;
-        let n5 = 0;
-        let n6 = 0;
-        let n7 = 0;
-        for (let d = 0; d < this.depth; d++) {
-          n0 = packed[4 * n0 + +(X[b + packed[4 * n0 + 2]] > th[n0])];
-          n1 = packed[4 * n1 + +(X[b + cols + packed[4 * n1 + 2]] > th[n1])];
-          n2 = packed[4 * n2 + +(X[b + 2 * cols + packed[4 * n2 + 2]] > th[n2])];
-          n3 = packed[4 * n3 + +(X[b + 3 * cols + packed[4 * n3 + 2]] > th[n3])];
-          n4 = packed[4 * n4 + +(X[b + 4 * cols + packed[4 * n4 + 2]] > th[n4])];
-          n5 = packed[4 * n5 + +(X[b + 5 * cols + packed[4 * n5 + 2]] > th[n5])];
-          n6 = packed[4 * n6 + +(X[b + 6 * cols + packed[4 * n6 + 2]] > th[n6])];
-          n7 = packed[4 * n7 + +(X[b + 7 * cols + packed[4 * n7 + 2]] > th[n7])];
-          // a lopsided tree can be far deeper than most of its leaves: stop once all 8 rows are in one
-          if (
-            (d & 7) === 7 &&
-            packed[4 * n0] === n0 &&
-            packed[4 * n1] === n1 &&
-            packed[4 * n2] === n2 &&
-            packed[4 * n3] === n3 &&
-            packed[4 * n4] === n4 &&
-            packed[4 * n5] === n5 &&
-            packed[4 * n6] === n6 &&
-            packed[4 * n7] === n7
-          ) {
-            break;
-          }
-        }
-        const at = i * K + k;
-        raw[at] += value[n0];
-        raw[at + K] += value[n1];
-        raw[at + 2 * K] += value[n2];
-        raw[at + 3 * K] += value[n3];
-        raw[at + 4 * K] += value[n4];
-        raw[at + 5 * K] += value[n5];
-        raw[at + 6 * K] += value[n6];
-        raw[at + 7 * K] += value[n7];
-      }
-    }
-    for (; i < rows; i++) raw[i * K + k] += this.predictRow(X, i * cols, known, knownIdx);
+    this.linked = { packed, threshold: this.threshold };
   }
 
   /**

@@ -9,7 +9,6 @@ import {
 } from "../common/index.js";
 import { atLeast, pickledVersion, unfittedEstimator } from "../common/meta.js";
 import { type Estimator, registerClass } from "../estimator.js";
-import { float32Rows } from "../tree/flat_tree.js";
 import { bagMembers } from "./bagging.js";
 
 /**
@@ -44,10 +43,11 @@ function buildIsolationForest(obj: PyObject): Estimator {
   const offset = state.number("offset_");
 
   const scoreSamples = (X: Matrix): Float64Array => {
-    const X32 = float32Rows(X.data);
     const depths = new Float64Array(X.rows);
+    const leaf = new Int32Array(X.rows);
     for (const { tree, term } of forest) {
-      for (let i = 0; i < X.rows; i++) depths[i] += term[tree.leaf(X32, i * X.cols)];
+      tree.leaves(X.data, X.rows, X.cols, leaf);
+      for (let i = 0; i < X.rows; i++) depths[i] += term[leaf[i]];
     }
     return depths.map((d) => -(2 ** -(denominator !== 0 ? d / denominator : 1)));
   };

@@ -9,7 +9,7 @@ import {
 } from "../common/index.js";
 import { unfittedEstimator } from "../common/meta.js";
 import { type Estimator, registerClass } from "../estimator.js";
-import { FlatTree, float32Rows } from "./flat_tree.js";
+import { FlatTree } from "./flat_tree.js";
 import { classesPerOutput, labelsFor, TreeModel } from "./model.js";
 
 /**
@@ -33,12 +33,11 @@ export function logOf(p: Float64Array): Float64Array {
 
 function classifierMethods(model: TreeModel): Partial<Record<string, MatrixMethod>> {
   const { classes } = model;
-  const predict: MatrixMethod = (X) =>
-    labelsFor(classes, model.classIndices(float32Rows(X.data), X.rows, X.cols), X.rows);
+  const predict: MatrixMethod = (X) => labelsFor(classes, model.classIndices(X.data, X.rows, X.cols), X.rows);
   if (model.nOutputs !== 1) return { predict };
   const proba = (X: Matrix) => {
     const out = new Float64Array(X.rows * model.probaWidth);
-    model.addProba(float32Rows(X.data), X.rows, X.cols, out);
+    model.addProba(X.data, X.rows, X.cols, out);
     return out;
   };
   return {
@@ -52,7 +51,7 @@ function regressorMethods(model: TreeModel): Partial<Record<string, MatrixMethod
   return {
     predict: (X) => {
       const out = new Float64Array(X.rows * model.nOutputs);
-      model.addValue(float32Rows(X.data), X.rows, X.cols, out);
+      model.addValue(X.data, X.rows, X.cols, out);
       return float64Array(out, model.nOutputs === 1 ? [X.rows] : [X.rows, model.nOutputs]);
     },
   };

@@ -68,10 +68,10 @@ export class TreeModel {
     return copy;
   }
 
-  /** out[row*width + j] += proba of the row's leaf (every output), for rows of X32 (float32, row-major). */
-  addProba(X32: Float32Array, rows: number, cols: number, out: Float64Array): void {
+  /** out[row*width + j] += proba of the row's leaf (every output), for rows of X (row-major, read as float32). */
+  addProba(X: Float64Array, rows: number, cols: number, out: Float64Array): void {
     const { proba, probaWidth: w } = this;
-    const leaf = this.tree.leaves(X32, rows, cols, leafBuffer(rows));
+    const leaf = this.tree.leaves(X, rows, cols, leafBuffer(rows));
     if (w === 2) {
       // binary classifiers, the common case, without the inner loop's overhead
       for (let i = 0; i < rows; i++) {
@@ -93,7 +93,7 @@ export class TreeModel {
    * defaults fill a rows × nOutputs matrix; gradient boosting adds one tree per column of its K columns.
    */
   addValue(
-    X32: Float32Array,
+    X: Float64Array,
     rows: number,
     cols: number,
     out: Float64Array,
@@ -103,7 +103,7 @@ export class TreeModel {
   ): void {
     const { nOutputs } = this;
     const { values } = this.tree;
-    const leaf = this.tree.leaves(X32, rows, cols, leafBuffer(rows));
+    const leaf = this.tree.leaves(X, rows, cols, leafBuffer(rows));
     for (let i = 0; i < rows; i++) {
       const src = leaf[i] * nOutputs;
       const dst = i * stride + col;
@@ -113,9 +113,9 @@ export class TreeModel {
   }
 
   /** Class index (into each output's classes) per row and output, from the raw leaf values. */
-  classIndices(X32: Float32Array, rows: number, cols: number): Int32Array {
+  classIndices(X: Float64Array, rows: number, cols: number): Int32Array {
     const { nOutputs, argmaxClass } = this;
-    const leaf = this.tree.leaves(X32, rows, cols, leafBuffer(rows));
+    const leaf = this.tree.leaves(X, rows, cols, leafBuffer(rows));
     const out = new Int32Array(rows * nOutputs);
     for (let i = 0; i < rows; i++) {
       for (let k = 0; k < nOutputs; k++) out[i * nOutputs + k] = argmaxClass[leaf[i] * nOutputs + k];

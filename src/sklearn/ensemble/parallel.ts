@@ -1,0 +1,254 @@
+import { availableParallelism } from "node:os";
+import { isMainThread, Worker } from "node:worker_threads";
+import { predictRows, type TreePack } from "./tree_pack.js";
+
+/**
+ * A tree ensemble's big batches on several cores, behind a synchronous call: the rows are cut in chunks that
+ * the calling thread and a few worker threads claim from a shared counter; the caller computes its own chunks
+ * into the result and then waits (Atomics.wait, with a deadline) for the workers' chunks, copying them from a
+ * shared buffer. A chunk a worker has not finished by the deadline (a slow or crashed worker) is taken back
+ * and computed by the caller, so a call never hangs and its result never depends on the workers. A worker
+ * that exits turns the pool off for good (single-threaded from then on, with a warning).
+ *
+ * Settings: MODELSERVE_THREADS (threads per batch, the caller's included; 1 turns the pool off), by default
+ * min(os.availableParallelism(), 4) on the main thread and 1 inside worker threads (the server's
+ * parallel_workers already spread models over the cores). Batches under `minSteps` tree steps stay on the
+ * calling thread, where handing rows over would cost more than it saves.
+ */
+
+export interface ParallelOptions {
+  /** threads per batch, the calling thread included */
+  threads: number;
+  /** the least work (rows × tree depths summed over the trees) a batch needs to use the pool */
+  minSteps: number;
+}
+
+const MAX_DEFAULT_THREADS = 4;
+
+function threadsFromEnv(): number {
+  const fallback = isMainThread ? Math.min(availableParallelism(), MAX_DEFAULT_THREADS) : 1;
+  const env = process.env.MODELSERVE_THREADS;
+  if (env === undefined || env === "") return fallback;
+  const n = Number(env);
+  if (Number.isInteger(n) && n >= 1) return n;
+  process.emitWarning(`MODELSERVE_THREADS=${env} is not a whole number >= 1; using ${fallback}`, {
+    code: "MODELSERVE_THREADS",
+  });
+  return fallback;
+}
+
+/** About 2 ms of work on one core: below it, waking workers costs more than it saves. */
+const DEFAULT_MIN_STEPS = 1_000_000;
+
+let options: ParallelOptions | undefined;
+
+export function parallelOptions(): ParallelOptions {
+  options ??= { threads: threadsFromEnv(), minSteps: DEFAULT_MIN_STEPS };
+  return options;
+}
+
+/** Changes the settings (tests force the pool on small batches); a pool of another size is made at next use. */
+export function setParallelOptions(changes: Partial<ParallelOptions>): void {
+  options = { ...parallelOptions(), ...changes };
+}
+
+/** Chunk states in the control block, after its first int (the next chunk to claim). */
+export const PENDING = 1;
+export const DONE = 2;
+const TAKEN_BACK = 3;
+
+/** Chunks per thread: small enough that a thread slowed by other load leaves its share to the others. */
+const CHUNKS_PER_THREAD = 4;
+const MIN_CHUNK_ROWS = 256;
+
+export interface Job {
+  packId: number;
+  X: Float64Array;
+  cols: number;
+  rows: number;
+  chunkRows: number;
+  out: Float64Array;
+  control: Int32Array;
+}
+
+export type ToWorker =
+  | { type: "pack"; id: number; pack: TreePack }
+  | ({ type: "job" } & Job)
+  | { type: "crash" };
+
+/** How the last batch on the pool went: chunks the workers computed, chunks the caller took back from them. */
+export interface BatchStats {
+  chunks: number;
+  byWorkers: number;
+  takenBack: number;
+}
+
+let lastStats: BatchStats | undefined;
+
+/** Test and benchmark hook: how the last batch that used the pool went. */
+export function lastPoolBatch(): BatchStats | undefined {
+  return lastStats;
+}
+
+/** Claims chunks of `job` until none is left; `compute` fills a chunk's rows; returns the chunks it claimed. */
+export function claimChunks(job: Job, compute: (r0: number, r1: number) => void): number[] {
+  const { control, rows, chunkRows } = job;
+  const chunks = control.length - 1;
+  const mine: number[] = [];
+  for (;;) {
+    const c = Atomics.add(control, 0, 1);
+    if (c >= chunks) return mine;
+    compute(c * chunkRows, Math.min(rows, (c + 1) * chunkRows));
+    mine.push(c);
+  }
+}
+
+// Under tsx/vitest this module is TypeScript source and so is the worker: the thread then registers tsx's
+// loader itself (a worker does not inherit the parent's --import hooks) before importing it.
+const SOURCE = import.meta.url.endsWith(".ts");
+const ENTRY = new URL(SOURCE ? "./parallel_worker.ts" : "./parallel_worker.js", import.meta.url);
+const SOURCE_BOOT = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY.href)}); });`;
+
+class Pool {
+  private readonly workers: Worker[] = [];
+  private readonly packIds = new WeakMap<TreePack, number>();
+  private nextPackId = 0;
+  /** set when a worker exited: the pool is of no more use */
+  failure: string | undefined;
+  /** resolves once every worker has started (it answers its first message) */
+  readonly ready: Promise<void>;
+  /** X copied where the workers can read it; reused from call to call (workers only read it) */
+  private shared: Float64Array = new Float64Array(0);
+
+  constructor(readonly size: number) {
+    const started: Promise<unknown>[] = [];
+    for (let i = 0; i < size; i++) {
+      const worker = SOURCE ? new Worker(SOURCE_BOOT, { eval: true, execArgv: [] }) : new Worker(ENTRY);
+      worker.unref();
+      started.push(
+        new Promise((resolve) => {
+          worker.once("message", resolve);
+          worker.once("exit", resolve);
+        }),
+      );
+      worker.on("error", (e) => this.fail(`a tree worker thread failed: ${e.message}`));
+      worker.on("exit", (code) => this.fail(`a tree worker thread exited (code ${code})`));
+      this.workers.push(worker);
+    }
+    this.ready = Promise.all(started).then(() => undefined);
+  }
+
+  private fail(reason: string): void {
+    if (this.failure !== undefined || this.closed) return;
+    this.failure = reason;
+    process.emitWarning(`${reason}; tree ensembles predict on one thread from now on`, {
+      code: "MODELSERVE_THREADS",
+    });
+    this.close();
+  }
+
+  private closed = false;
+
+  close(): void {
+    this.closed = true;
+    for (const w of this.workers) void w.terminate();
+    this.workers.length = 0;
+  }
+
+  /** Test hook: one worker thread crashes in its next job, holding the chunk it claimed. */
+  crashOneWorker(): void {
+    this.workers[0]?.postMessage({ type: "crash" } satisfies ToWorker);
+  }
+
+  predict(pack: TreePack, X: Float64Array, rows: number, cols: number): Float64Array {
+    const S = pack.stride;
+    const out = new Float64Array(rows * S);
+    let packId = this.packIds.get(pack);
+    if (packId === undefined) {
+      packId = this.nextPackId++;
+      this.packIds.set(pack, packId);
+      for (const w of this.workers) w.postMessage({ type: "pack", id: packId, pack } satisfies ToWorker);
+    }
+    if (this.shared.length < X.length) this.shared = new Float64Array(new SharedArrayBuffer(8 * X.length));
+    this.shared.set(X.length === rows * cols ? X : X.subarray(0, rows * cols));
+    const chunkRows = Math.max(MIN_CHUNK_ROWS, Math.ceil(rows / ((this.size + 1) * CHUNKS_PER_THREAD)));
+    const chunks = Math.ceil(rows / chunkRows);
+    const control = new Int32Array(new SharedArrayBuffer(4 * (chunks + 1))).fill(PENDING, 1);
+    const job: Job = {
+      packId,
+      X: this.shared,
+      cols,
+      rows,
+      chunkRows,
+      out: new Float64Array(new SharedArrayBuffer(8 * rows * S)),
+      control,
+    };
+    for (const w of this.workers) w.postMessage({ type: "job", ...job } satisfies ToWorker);
+    const start = performance.now();
+    const mine = new Set(claimChunks(job, (r0, r1) => predictRows(pack, X, cols, r0, r1, out)));
+    // a worker as fast as this thread ends its chunks about when this one did: wait that long again, and more
+    const deadline = start + 2 * (performance.now() - start) + 5;
+    const stats = { chunks, byWorkers: 0, takenBack: 0 };
+    for (let c = 0; c < chunks; c++) {
+      if (mine.has(c)) continue;
+      const r0 = c * chunkRows;
+      const r1 = Math.min(rows, r0 + chunkRows);
+      for (;;) {
+        const state = Atomics.load(control, 1 + c);
+        if (state === DONE) {
+          out.set(job.out.subarray(r0 * S, r1 * S), r0 * S);
+          stats.byWorkers++;
+          break;
+        }
+        const left = deadline - performance.now();
+        if (left <= 0 && Atomics.compareExchange(control, 1 + c, PENDING, TAKEN_BACK) === PENDING) {
+          predictRows(pack, X, cols, r0, r1, out);
+          stats.takenBack++;
+          break;
+        }
+        Atomics.wait(control, 1 + c, PENDING, Math.max(left, 0));
+      }
+    }
+    lastStats = stats;
+    return out;
+  }
+}
+
+let pool: Pool | undefined;
+
+/** The pool for the current settings (undefined: one thread), made at first use. */
+function currentPool(): Pool | undefined {
+  const { threads } = parallelOptions();
+  if (threads <= 1) return undefined;
+  if (pool !== undefined && pool.size !== threads - 1 && pool.failure === undefined) {
+    pool.close();
+    pool = undefined;
+  }
+  pool ??= new Pool(threads - 1);
+  return pool.failure === undefined ? pool : undefined;
+}
+
+/** Test and benchmark hook: resolves once the pool (made now if need be) has its workers started. */
+export async function poolReady(): Promise<void> {
+  await currentPool()?.ready;
+}
+
+/** Test hook: one of the pool's worker threads crashes in its next job, holding the chunk it claimed. */
+export function crashPoolWorkerForTest(): void {
+  currentPool()?.crashOneWorker();
+}
+
+/** Test hook: forgets the pool (after a crash test), its workers ended. */
+export function resetPoolForTest(): void {
+  pool?.close();
+  pool = undefined;
+}
+
+/** The pack's predictions for all `rows` rows of X (rows × pack.stride), on the pool when the batch is big. */
+export function predictPack(pack: TreePack, X: Float64Array, rows: number, cols: number): Float64Array {
+  const p = rows * pack.stepsPerRow >= parallelOptions().minSteps ? currentPool() : undefined;
+  if (p !== undefined) return p.predict(pack, X, rows, cols);
+  const out = new Float64Array(rows * pack.stride);
+  predictRows(pack, X, cols, 0, rows, out);
+  return out;
+}

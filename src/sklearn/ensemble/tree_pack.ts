@@ -1,0 +1,117 @@
+import {
+  type Alloc,
+  BLOCK_ROWS,
+  fillBlock,
+  float64s,
+  newBlock,
+  packTrees,
+  type StepPack,
+  stepRows,
+} from "../tree/walk_kernel.js";
+
+/**
+ * An ensemble's trees in one StepPack with what each leaf adds to its row of the output: a forest's class
+ * probabilities or values, a HistGradientBoosting tree's value in its class's column. Plain data (typed
+ * arrays and numbers), so that the parallel pool can hand it to its workers: on shared buffers, they read
+ * the very same memory.
+ */
+export interface TreePack {
+  readonly steps: StepPack;
+  /** leaf ordinal × width: what the leaf adds to the output row, from the tree's output column on */
+  readonly payload: Float64Array;
+  readonly width: number;
+  /** output values per row */
+  readonly stride: number;
+  /** per tree, the output column its leaves add to */
+  readonly column: Int32Array;
+  /** scikit-learn's trees read X as float32 (HistGradientBoosting reads it as float64) */
+  readonly round32: boolean;
+  /** each output row's value before the trees add theirs (HistGradientBoosting's baseline); zeros if absent */
+  readonly init: Float64Array | undefined;
+  /** tree steps of one row, about: how much work a batch is (the parallel pool's threshold) */
+  readonly stepsPerRow: number;
+}
+
+/** A tree of a pack: its linked nodes and, per node, what a row ending there adds (width values). */
+export interface PackedTree {
+  readonly packed: Int32Array;
+  readonly threshold: Float64Array;
+  readonly leafValues: (node: number, into: Float64Array, at: number) => void;
+  /** the output column it adds to */
+  readonly column: number;
+}
+
+export function buildPack(
+  trees: readonly PackedTree[],
+  shape: { width: number; stride: number; round32: boolean; init?: Float64Array },
+  alloc: Alloc,
+): TreePack {
+  const steps = packTrees(trees, alloc);
+  const { width } = shape;
+  const payload = float64s(steps.leafCount * width, alloc);
+  const column = new Int32Array(trees.length);
+  let stepsPerRow = 0;
+  trees.forEach((t, k) => {
+    column[k] = t.column;
+    stepsPerRow += steps.trees[4 * k + 2];
+    const first = steps.trees[4 * k + 1] - steps.trees[4 * k + 3];
+    const end =
+      k + 1 < trees.length ? steps.trees[4 * (k + 1) + 1] - steps.trees[4 * (k + 1) + 3] : steps.leafCount;
+    for (let leaf = first; leaf < end; leaf++) t.leafValues(steps.leafNode[leaf], payload, leaf * width);
+  });
+  return {
+    steps,
+    payload,
+    column,
+    stepsPerRow,
+    init: shape.init,
+    width,
+    stride: shape.stride,
+    round32: shape.round32,
+  };
+}
+
+const block = newBlock();
+const leaves = new Int32Array(BLOCK_ROWS);
+
+/**
+ * out[r * stride + c] for rows [r0, r1) of X (row-major, `cols` wide): the init values plus every tree's
+ * leaf payload, added tree after tree as scikit-learn does, a block of rows at a time so that the block's
+ * features stay in cache while every tree walks it.
+ */
+export function predictRows(
+  pack: TreePack,
+  X: Float64Array,
+  cols: number,
+  r0: number,
+  r1: number,
+  out: Float64Array,
+): void {
+  const { steps, payload, width: w, stride: S, column, init } = pack;
+  const nTrees = column.length;
+  for (let start = r0; start < r1; start += BLOCK_ROWS) {
+    const rows = Math.min(BLOCK_ROWS, r1 - start);
+    fillBlock(block, X, cols, start, rows, pack.round32);
+    if (init !== undefined) for (let r = 0; r < rows; r++) out.set(init, (start + r) * S);
+    for (let t = 0; t < nTrees; t++) {
+      stepRows(steps, t, block, cols, leaves);
+      const dst0 = start * S + column[t];
+      if (w === 1) {
+        for (let r = 0; r < rows; r++) out[dst0 + r * S] += payload[leaves[r]];
+      } else if (w === 2) {
+        for (let r = 0; r < rows; r++) {
+          const src = 2 * leaves[r];
+          const dst = dst0 + r * S;
+          out[dst] += payload[src];
+          out[dst + 1] += payload[src + 1];
+        }
+      } else {
+        for (let r = 0; r < rows; r++) {
+          const src = leaves[r] * w;
+          const dst = dst0 + r * S;
+          for (let j = 0; j < w; j++) out[dst + j] += payload[src + j];
+        }
+      }
+    }
+  }
+}
