@@ -22,9 +22,17 @@ interface ModelSeries {
   duration: HistogramSeries;
 }
 
-interface RestSeries {
-  count: CounterSeries;
-  duration: HistogramSeries;
+/** The REST series of one method, route and status: hold it to count a request with two field updates. */
+export class RestSeries {
+  constructor(
+    private readonly count: CounterSeries,
+    private readonly duration: HistogramSeries,
+  ) {}
+
+  observe(seconds: number): void {
+    this.count.value++;
+    this.duration.observe(seconds);
+  }
 }
 
 /** A histogram observed per model (batch sizes, worker queue lengths). */
@@ -131,6 +139,10 @@ export class ServerMetrics implements InferenceObserver {
   }
 
   observeRest(method: string, path: string, status: number, seconds: number): void {
+    this.restSeries(method, path, status).observe(seconds);
+  }
+
+  restSeries(method: string, path: string, status: number): RestSeries {
     let byPath = this.rest.get(method);
     if (byPath === undefined) {
       byPath = new Map();
@@ -143,14 +155,13 @@ export class ServerMetrics implements InferenceObserver {
     }
     let s = byStatus.get(status);
     if (s === undefined) {
-      s = {
-        count: this.restRequests.series_({ method, path, status_code: status }),
-        duration: this.restDuration.series_({ method, path }),
-      };
+      s = new RestSeries(
+        this.restRequests.series_({ method, path, status_code: status }),
+        this.restDuration.series_({ method, path }),
+      );
       byStatus.set(status, s);
     }
-    s.count.value++;
-    s.duration.observe(seconds);
+    return s;
   }
 
   contentType(): string {

@@ -17,6 +17,19 @@ export interface EncodedResponse {
   binary: Uint8Array[];
 }
 
+/**
+ * A string as a JSON string: as JSON.stringify writes it, without the call when no character needs an
+ * escape (names and generated ids, on every response). Surrogates go to JSON.stringify, which escapes
+ * lone ones.
+ */
+function quoted(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
+}
+
 /** JSON of parameters, which hold bigints when the request needed a lossless parse. */
 function parametersToJson(parameters: Parameters): string {
   try {
@@ -107,7 +120,7 @@ function outputToJson(tensor: Tensor, binary: Uint8Array[], asBinary: boolean): 
     if (encoded.parameters !== undefined) parameters = encoded.parameters;
   }
   const params = parameters === undefined ? "" : `,"parameters":${parametersToJson(parameters)}`;
-  return `{"name":${JSON.stringify(tensor.name)},"datatype":"${tensor.datatype}","shape":[${tensor.shape.join(",")}]${params}${data}}`;
+  return `{"name":${quoted(tensor.name)},"datatype":"${tensor.datatype}","shape":[${tensor.shape.join(",")}]${params}${data}}`;
 }
 
 /**
@@ -119,10 +132,9 @@ export function encodeInferenceResponse(
   allBinary = false,
 ): EncodedResponse {
   const binary: Uint8Array[] = [];
-  let json = `{"model_name":${JSON.stringify(response.model_name)}`;
-  if (response.model_version !== undefined)
-    json += `,"model_version":${JSON.stringify(response.model_version)}`;
-  if (response.id !== undefined) json += `,"id":${JSON.stringify(response.id)}`;
+  let json = `{"model_name":${quoted(response.model_name)}`;
+  if (response.model_version !== undefined) json += `,"model_version":${quoted(response.model_version)}`;
+  if (response.id !== undefined) json += `,"id":${quoted(response.id)}`;
   if (response.parameters !== undefined) json += `,"parameters":${parametersToJson(response.parameters)}`;
   json += ',"outputs":[';
   const outputs = response.outputs;

@@ -2,13 +2,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { DataPlane } from "../dataplane.js";
 import { BadRequestError } from "../errors.js";
-import type { ServerMetrics } from "../metrics.js";
+import type { RestSeries, ServerMetrics } from "../metrics.js";
 import {
   HEADER_LENGTH,
   type HttpInferResult,
+  type InferPath,
   inferHttp,
   JSON_CONTENT_TYPE,
   type ModelParams,
+  parseInferPath,
 } from "./infer-route.js";
 import { toHttpError } from "./status.js";
 
@@ -19,7 +21,6 @@ import { toHttpError } from "./status.js";
  * behave as on the fastify routes.
  */
 
-const INFER_PATH = /^\/v2\/models\/([^/?#]+)(?:\/versions\/([^/?#]+))?\/infer\/?(?:\?.*)?$/;
 const ROUTE = "/v2/models/:model/infer";
 const VERSIONED_ROUTE = "/v2/models/:model/versions/:version/infer";
 
@@ -42,15 +43,19 @@ function decodeSegment(segment: string): string {
 }
 
 export class FastInferRoute {
+  /** the series of answered (200) requests per route, looked up once: the metrics' maps cost per request */
+  private answered: RestSeries | undefined;
+  private answeredVersioned: RestSeries | undefined;
+
   constructor(private readonly options: FastInferOptions) {}
 
   /** Handles the request if it is an inference; false hands it to fastify. */
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== "POST") return false;
-    const match = INFER_PATH.exec(req.url ?? "");
-    if (match === null) return false;
+    const path = parseInferPath(req.url ?? "");
+    if (path === undefined) return false;
     const started = performance.now();
-    const route = match[2] === undefined ? ROUTE : VERSIONED_ROUTE;
+    const route = path.version === undefined ? ROUTE : VERSIONED_ROUTE;
     this.options.metrics.restInProgress.value++;
     if (this.options.isClosing()) {
       res.setHeader("connection", "close");
@@ -72,7 +77,7 @@ export class FastInferRoute {
     req.on("end", () => {
       if (res.headersSent) return;
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      this.run(req, res, match, route, body, started);
+      this.run(req, res, path, route, body, started);
     });
     return true;
   }
@@ -98,7 +103,7 @@ export class FastInferRoute {
   private run(
     req: IncomingMessage,
     res: ServerResponse,
-    match: RegExpExecArray,
+    path: InferPath,
     route: string,
     body: Buffer,
     started: number,
@@ -106,9 +111,9 @@ export class FastInferRoute {
     let params: ModelParams | undefined;
     try {
       params =
-        match[2] === undefined
-          ? { model: decodeSegment(match[1]) }
-          : { model: decodeSegment(match[1]), version: decodeSegment(match[2]) };
+        path.version === undefined
+          ? { model: decodeSegment(path.model) }
+          : { model: decodeSegment(path.model), version: decodeSegment(path.version) };
       const result = inferHttp(this.options.dataplane, params, req.headers[HEADER_LENGTH], body);
       if (result instanceof Promise) {
         const known = params;
@@ -132,15 +137,26 @@ export class FastInferRoute {
     result: HttpInferResult,
   ): void {
     if (result.headerLength !== undefined) res.setHeader(HEADER_LENGTH, result.headerLength);
-    this.reply(res, route, started, 200, result.contentType, result.body);
+    const seconds = this.send(res, 200, result.contentType, result.body, started);
+    this.answeredSeries(route).observe(seconds);
     const logger = this.options.logger;
     if (logger.isLevelEnabled("debug")) {
-      const ms = performance.now() - started;
+      const ms = seconds * 1000;
+      logger.debug({ url: res.req.url, status: 200, ms }, "request");
       logger.debug(
         { reqId: result.id, model: params.model, version: params.version, status: 200, ms },
         "inference",
       );
     }
+  }
+
+  private answeredSeries(route: string): RestSeries {
+    if (route === ROUTE) {
+      this.answered ??= this.options.metrics.restSeries("POST", ROUTE, 200);
+      return this.answered;
+    }
+    this.answeredVersioned ??= this.options.metrics.restSeries("POST", VERSIONED_ROUTE, 200);
+    return this.answeredVersioned;
   }
 
   private failed(
@@ -165,24 +181,36 @@ export class FastInferRoute {
     this.reply(res, route, started, status, JSON_CONTENT_TYPE, JSON.stringify(error));
   }
 
+  /** Any answer but a success: counted under its status, logged at debug. */
   private reply(
     res: ServerResponse,
     route: string,
     started: number,
     status: number,
     contentType: string,
-    body: string | Buffer,
+    body: string,
   ): void {
+    const seconds = this.send(res, status, contentType, body, started);
+    this.options.metrics.observeRest("POST", route, status, seconds);
+    const logger = this.options.logger;
+    if (logger.isLevelEnabled("debug"))
+      logger.debug({ url: res.req.url, status, ms: seconds * 1000 }, "request");
+  }
+
+  /** Writes the whole answer and returns the seconds since the request arrived. */
+  private send(
+    res: ServerResponse,
+    status: number,
+    contentType: string,
+    body: string | Buffer,
+    started: number,
+  ): number {
     this.options.metrics.restInProgress.value--;
     res.writeHead(status, {
       "content-type": contentType,
       "content-length": typeof body === "string" ? Buffer.byteLength(body) : body.length,
     });
     res.end(body);
-    const seconds = (performance.now() - started) / 1000;
-    this.options.metrics.observeRest("POST", route, status, seconds);
-    const logger = this.options.logger;
-    if (logger.isLevelEnabled("debug"))
-      logger.debug({ url: res.req.url, status, ms: seconds * 1000 }, "request");
+    return (performance.now() - started) / 1000;
   }
 }

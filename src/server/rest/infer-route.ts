@@ -20,6 +20,69 @@ export interface ModelParams {
 export const HEADER_LENGTH = "inference-header-content-length";
 export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 
+const MODELS_PREFIX = "/v2/models/";
+const VERSIONS = "/versions/";
+const INFER = "/infer";
+const SLASH = 0x2f;
+
+/** The end of a path segment: the first '/', '?' or '#' from `from`, or the end of the URL. */
+function segmentEnd(url: string, from: number): number {
+  let i = from;
+  while (i < url.length) {
+    const c = url.charCodeAt(i);
+    if (c === SLASH || c === 0x3f || c === 0x23) break;
+    i++;
+  }
+  return i;
+}
+
+/** A query string holds no line terminator (the one thing the route's `(?:\?.*)?$` excludes). */
+function isQuery(url: string, at: number): boolean {
+  if (url.charCodeAt(at) !== 0x3f) return false;
+  for (let i = at + 1; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) return false;
+  }
+  return true;
+}
+
+/** `/infer`, an optional trailing slash and an optional query, from `at` to the end. */
+function isInferTail(url: string, at: number): boolean {
+  if (!url.startsWith(INFER, at)) return false;
+  let i = at + INFER.length;
+  if (url.charCodeAt(i) === SLASH) i++;
+  return i === url.length || isQuery(url, i);
+}
+
+/** The raw (still percent-encoded) segments of an inference URL. */
+export interface InferPath {
+  model: string;
+  /** undefined on the unversioned route */
+  version: string | undefined;
+}
+
+/**
+ * Matches `/v2/models/{m}[/versions/{v}]/infer[/][?query]` (segments without '/', '?' or '#') by scanning
+ * rather than with a regular expression: it runs for every request the server gets. Undefined when the
+ * URL is not an inference route.
+ */
+export function parseInferPath(url: string): InferPath | undefined {
+  if (!url.startsWith(MODELS_PREFIX)) return undefined;
+  const modelStart = MODELS_PREFIX.length;
+  const modelEnd = segmentEnd(url, modelStart);
+  if (modelEnd === modelStart || url.charCodeAt(modelEnd) !== SLASH) return undefined;
+  const model = url.slice(modelStart, modelEnd);
+  if (url.startsWith(VERSIONS, modelEnd)) {
+    const versionStart = modelEnd + VERSIONS.length;
+    const versionEnd = segmentEnd(url, versionStart);
+    if (versionEnd > versionStart && isInferTail(url, versionEnd)) {
+      return { model, version: url.slice(versionStart, versionEnd) };
+    }
+    return undefined;
+  }
+  return isInferTail(url, modelEnd) ? { model, version: undefined } : undefined;
+}
+
 function headerLength(value: string | string[] | undefined, bodyLength: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(Array.isArray(value) ? value[0] : value);
