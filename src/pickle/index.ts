@@ -7,7 +7,7 @@ import { PickleReader } from "./reader.js";
 export { ForbiddenGlobalError, PickleError } from "./errors.js";
 export type { ClassPolicy } from "./globals.js";
 export type { PickleLimits } from "./limits.js";
-export { type Column, RecordFields } from "./numpy/array.js";
+export { type RecordField, RecordFields, type RecordLayout } from "./numpy/array.js";
 
 export interface ReadOptions {
   /** Classes (beyond numpy/scipy/builtins data) that may be rebuilt as PyObjects; none by default. */

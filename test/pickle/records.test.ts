@@ -64,54 +64,65 @@ describe("RecordFields", () => {
     expect(nd.fields!.get("missing")).toBeUndefined();
   });
 
-  it("reads columns in one pass, converted exactly, into strided targets", () => {
-    const nd = decode(records(ROWS, 5));
-    const fields = nd.fields as RecordFields;
-    const packed = new Int32Array(6).fill(99);
-    const asFloat = new Float64Array(3);
-    const x = new Float64Array(3);
-    const flag = new Uint8Array(3);
-    const ok = fields.readColumns([
-      { name: "x", into: x },
-      { name: "a", into: asFloat },
-      { name: "flag", into: flag },
+  it("lays the records out for a one-pass reader: numeric fields at their offsets, in place", () => {
+    const raw = records(ROWS, 5);
+    const layout = (decode(raw).fields as RecordFields).layout()!;
+    expect(layout.stride).toBe(32);
+    expect(layout.count).toBe(3);
+    // in place: the view is the pickle's own bytes, at their odd offset
+    expect(layout.view.buffer).toBe(raw.buffer);
+    expect(layout.view.byteOffset).toBe(raw.byteOffset);
+    const a = layout.field("a")!;
+    const x = layout.field("x")!;
+    const flag = layout.field("flag")!;
+    expect([a.dtype.str, a.offset, x.dtype.str, x.offset, flag.dtype.str, flag.offset]).toEqual([
+      "<i8",
+      0,
+      "<f8",
+      8,
+      "|b1",
+      16,
     ]);
-    expect(ok).toBe(true);
-    expect(Array.from(x)).toEqual([0.5, Number.NEGATIVE_INFINITY, -0]);
-    expect(Object.is(x[2], -0)).toBe(true);
-    expect(Array.from(asFloat)).toEqual([-1, 7, 2 ** 40 + 3]);
-    expect(Array.from(flag)).toEqual([1, 1, 0]);
-    // 2^40 + 3 does not fit an int32: the caller is told to read the fields instead
-    expect(fields.readColumns([{ name: "a", into: packed, start: 1, step: 2 }])).toBe(false);
-    const small = decode(records(ROWS.slice(0, 2), 1)).fields as RecordFields;
-    expect(small.readColumns([{ name: "a", into: packed, start: 1, step: 2 }])).toBe(true);
-    expect(Array.from(packed)).toEqual([99, -1, 99, 7, 99, 99]);
+    const at = (i: number, f: { offset: number }) => i * layout.stride + f.offset;
+    expect([0, 1, 2].map((i) => layout.view.getBigInt64(at(i, a), true))).toEqual([-1n, 7n, 2n ** 40n + 3n]);
+    expect([0, 1, 2].map((i) => layout.view.getFloat64(at(i, x), true))).toEqual([
+      0.5,
+      Number.NEGATIVE_INFINITY,
+      -0,
+    ]);
+    // only numeric fields: a string field is decoded already, an unknown name is not there
+    expect(layout.field("name")).toBeUndefined();
+    expect(layout.field("nope")).toBeUndefined();
   });
 
-  it("keeps every bit of a float64 field, NaN payloads included", () => {
-    const raw = records([{ a: 0n, x: 0, flag: 0, name: "" }]);
-    new DataView(raw.buffer, raw.byteOffset).setUint32(8, 0x00000001, true);
-    new DataView(raw.buffer, raw.byteOffset).setUint32(12, 0x7ff00000, true); // a signalling NaN
-    const x = new Float64Array(1);
-    expect((decode(raw).fields as RecordFields).readColumns([{ name: "x", into: x }])).toBe(true);
-    expect(Array.from(new Uint32Array(x.buffer))).toEqual([1, 0x7ff00000]);
-  });
-
-  it("declines what it cannot convert exactly or read in place", () => {
-    const fields = decode(records(ROWS)).fields as RecordFields;
-    expect(fields.readColumns([{ name: "name", into: new Int32Array(3) }])).toBe(false); // not numeric
-    expect(fields.readColumns([{ name: "x", into: new Int32Array(3) }])).toBe(false); // float to int
-    expect(fields.readColumns([{ name: "a", into: new Uint8Array(3) }])).toBe(false); // int64 to uint8
-    expect(fields.readColumns([{ name: "nope", into: new Float64Array(3) }])).toBe(false);
-    expect(fields.readColumns([{ name: "x", into: new Float64Array(2) }])).toBe(false); // too short
-    const bigEndian: DType = {
-      ...RECORD,
-      fields: [{ name: "a", dtype: scalar(">i8"), offset: 0 }],
+  it("lays out a structured field nested in a record from where it starts", () => {
+    const outer: DType = {
+      kind: "V",
+      itemsize: 40,
+      byteorder: "|",
+      str: "|V40",
+      fields: [
+        { name: "id", dtype: scalar("<i4"), offset: 0 },
+        { name: "inner", dtype: RECORD, offset: 8 },
+      ],
     };
-    const be = decode(records(ROWS), bigEndian).fields as RecordFields;
-    expect(be.readColumns([{ name: "a", into: new Float64Array(3) }])).toBe(false);
-    expect(Array.from(be.get("a")!.data as BigInt64Array)).toHaveLength(3);
+    const raw = new Uint8Array(3 + 2 * 40).subarray(3);
+    const dv = new DataView(raw.buffer, raw.byteOffset);
+    dv.setFloat64(40 + 8 + 8, 2.5, true); // record 1, inner.x
+    const inner = decode(raw, outer).fields!.get("inner")!.fields as RecordFields;
+    const layout = inner.layout()!;
+    expect(layout.stride).toBe(40);
+    expect(layout.view.getFloat64(layout.stride + layout.field("x")!.offset, true)).toBe(2.5);
+    expect(Array.from(inner.get("x")!.data as Float64Array)).toEqual([0, 2.5]);
+    // no records: an empty view, not one past the end of the bytes
+    const none = decode(new Uint8Array(0), outer, [0]).fields!.get("inner")!.fields as RecordFields;
+    expect(none.layout()!.view.byteLength).toBe(0);
+  });
+
+  it("has no layout for records that are not in C order", () => {
     const fortran = decode(records([...ROWS, ...ROWS]), RECORD, [2, 3], true).fields as RecordFields;
-    expect(fortran.readColumns([{ name: "x", into: new Float64Array(6) }])).toBe(false);
+    expect(fortran.layout()).toBeUndefined();
+    const oneDimension = decode(records(ROWS), RECORD, [3], true).fields as RecordFields;
+    expect(oneDimension.layout()?.count).toBe(3);
   });
 });

@@ -325,26 +325,34 @@ function decodedLater(dt: DType): boolean {
   return true;
 }
 
-/** A field of `RecordFields.readColumns`: its values go to `into[start + i * step]` for record i. */
-export interface Column {
-  readonly name: string;
-  readonly into: Int32Array | Float64Array | Uint8Array;
-  readonly start?: number;
-  readonly step?: number;
+/** Where a numeric field lies in every record of a `RecordLayout`. */
+export interface RecordField {
+  readonly dtype: DType;
+  /** bytes from a record's start */
+  readonly offset: number;
 }
 
-/** Records per block of readColumns: 64 KiB of them, which stay in cache while every column is read. */
-const BLOCK_BYTES = 1 << 16;
+/**
+ * A structured array's records as bytes, for a caller that reads several numeric fields of each record in
+ * one pass: record i's field f is at `i * stride + f.offset` of `view`, in the byte order of f's dtype.
+ */
+export interface RecordLayout {
+  readonly view: DataView;
+  readonly stride: number;
+  readonly count: number;
+  /** a numeric field (kinds b, i, u, f); undefined for other fields and unknown names */
+  field(name: string): RecordField | undefined;
+}
 
 /**
  * The fields of a structured array, by name, in declaration order. Numeric fields are decoded on first
- * read; the others at once, so that bad data fails while the pickle is read. `readColumns` reads several
- * numeric fields in one pass over the records, converted into arrays the caller made: a forest's trees
- * are read that way with no copy of every field first.
+ * read; the others at once, so that bad data fails while the pickle is read. `layout` hands the records
+ * themselves to a caller that reads several fields of each in one pass: a forest's trees are read that
+ * way, with no decoded copy of each field first.
  */
 export class RecordFields extends Map<string, NDArray> {
   /** the numeric fields, decoded or not */
-  private readonly numeric = new Map<string, { readonly dtype: DType; readonly offset: number }>();
+  private readonly numeric = new Map<string, RecordField>();
   private readonly pending = new Set<string>();
 
   constructor(
@@ -415,105 +423,19 @@ export class RecordFields extends Map<string, NDArray> {
   }
 
   /**
-   * Fills each column with its field's values in one pass over the records, and tells whether it could:
-   * only for native-order fields whose values the column's type holds exactly (int64 to int32 when every
-   * value fits, int64 or float64 to float64, 1-byte to uint8, int32 to int32), in 1-D or C-ordered
-   * arrays. When it answers false the columns hold nothing useful: read the fields instead.
+   * The records, read in place, or undefined when they are not one after another in C order (a
+   * Fortran-ordered array of more than one dimension). Every field lies inside its record (the dtype
+   * checked that), and the records inside the pickle's bytes (arrayFromBytes checked that).
    */
-  readColumns(columns: readonly Column[]): boolean {
-    const { stride, count } = this;
-    if (this.fortran && this.shape.length > 1) return false;
-    const kernels: ((src: Int32Array, bytes: Uint8Array, first: number, n: number) => boolean)[] = [];
-    for (const c of columns) {
-      const f = this.numeric.get(c.name);
-      if (f === undefined) return false;
-      if (count > 0 && (c.start ?? 0) + (count - 1) * (c.step ?? 1) >= c.into.length) return false;
-      const k = columnKernel(f.dtype, this.offset + f.offset, stride, c);
-      if (k === undefined) return false;
-      kernels.push(k);
-    }
-    const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / stride));
-    const scratch = new Uint8Array(perBlock * stride + 8);
-    const words = new Int32Array(scratch.buffer, 0, scratch.length >> 2);
-    for (let first = 0; first < count; first += perBlock) {
-      const n = Math.min(perBlock, count - first);
-      scratch.set(this.raw.subarray(first * stride, (first + n) * stride));
-      for (const k of kernels) if (!k(words, scratch, first, n)) return false;
-    }
-    return true;
-  }
-}
-
-type Kernel = (words: Int32Array, bytes: Uint8Array, first: number, n: number) => boolean;
-
-/**
- * The loop that moves one field, at byte `at` of records `stride` bytes long, into a column, or undefined
- * when the column's type cannot hold the field's values exactly or the field is not native and aligned.
- * A kernel reads a block of records (aligned) and answers false if a value does not fit.
- */
-function columnKernel(dt: DType, at: number, stride: number, c: Column): Kernel | undefined {
-  const { into } = c;
-  const start = c.start ?? 0;
-  const step = c.step ?? 1;
-  const size = dt.itemsize;
-  if (!LITTLE_ENDIAN_HOST || (dt.byteorder === ">" && size > 1)) return undefined;
-  if (size === 1 && (dt.kind === "u" || dt.kind === "b") && into instanceof Uint8Array) {
-    const bool = dt.kind === "b";
-    return (_, bytes, first, n) => {
-      for (let r = 0, from = at, to = start + first * step; r < n; r++, from += stride, to += step) {
-        const v = bytes[from];
-        into[to] = bool && v > 1 ? 1 : v;
-      }
-      return true;
+  layout(): RecordLayout | undefined {
+    if (this.fortran && this.shape.length > 1) return undefined;
+    const { raw, numeric } = this;
+    const start = Math.min(this.offset, raw.byteLength); // past the end only when there are no records
+    return {
+      view: new DataView(raw.buffer, raw.byteOffset + start, raw.byteLength - start),
+      stride: this.stride,
+      count: this.count,
+      field: (name) => numeric.get(name),
     };
   }
-  if (at % 4 !== 0 || stride % 4 !== 0) return undefined;
-  const field = at / 4;
-  const record = stride / 4;
-  const integer = dt.kind === "i" || dt.kind === "u";
-  const signed = dt.kind === "i";
-  if (size === 8 && integer && into instanceof Int32Array) {
-    return (words, _, first, n) => {
-      for (let r = 0, from = field, to = start + first * step; r < n; r++, from += record, to += step) {
-        const low = words[from];
-        if (words[from + 1] !== (signed ? low >> 31 : 0) || (!signed && low < 0)) return false;
-        into[to] = low;
-      }
-      return true;
-    };
-  }
-  if (size === 8 && integer && into instanceof Float64Array) {
-    // high * 2^32 and low are exact: their sum is rounded once, to the value Number(bigint) gives
-    return (words, _, first, n) => {
-      for (let r = 0, from = field, to = start + first * step; r < n; r++, from += record, to += step) {
-        const high = signed ? words[from + 1] : words[from + 1] >>> 0;
-        into[to] = high * 4294967296 + (words[from] >>> 0);
-      }
-      return true;
-    };
-  }
-  if (size === 8 && dt.kind === "f" && into instanceof Float64Array) {
-    // as two 32-bit words, so that every bit (NaN payloads too) is kept
-    const target = new Int32Array(into.buffer, into.byteOffset, 2 * into.length);
-    return (words, _, first, n) => {
-      for (
-        let r = 0, from = field, to = 2 * (start + first * step);
-        r < n;
-        r++, from += record, to += 2 * step
-      ) {
-        target[to] = words[from];
-        target[to + 1] = words[from + 1];
-      }
-      return true;
-    };
-  }
-  if (size === 4 && dt.kind === "i" && into instanceof Int32Array) {
-    return (words, _, first, n) => {
-      for (let r = 0, from = field, to = start + first * step; r < n; r++, from += record, to += step) {
-        into[to] = words[from];
-      }
-      return true;
-    };
-  }
-  return undefined;
 }
