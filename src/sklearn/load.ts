@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { ErrorCodes, isModelserveError, ModelserveError } from "../errors.js";
 import { PickleError } from "../pickle/errors.js";
 import { type ClassPolicy, readJoblib } from "../pickle/index.js";
@@ -135,11 +135,15 @@ export function loadEstimator(bytes: Uint8Array): Estimator {
   return top;
 }
 
-/** Reads `path` and loads the estimator in it (see loadEstimator). */
+/**
+ * Reads `path` and loads the estimator in it (see loadEstimator). The file is read in one synchronous call:
+ * the parse that follows holds the event loop longer anyway, and fs.promises would read a large model in
+ * 512 KiB round trips through the thread pool (a 100 MB forest: about a third of the load time, idle).
+ */
 export async function loadEstimatorFile(path: string): Promise<Estimator> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = readFileSync(path);
   } catch (e) {
     throw new ModelserveError(
       ErrorCodes.MODEL_LOAD_FAILED,
