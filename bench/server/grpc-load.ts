@@ -2,7 +2,7 @@ import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { credentials, type ServiceError } from "@grpc/grpc-js";
-import { inferenceService } from "../../src/server/grpc/proto.js";
+import { inferenceService } from "../../test/server/grpc-clients.js";
 import type { LoadOptions, LoadResult } from "./http-load.js";
 import { GRPC_REQUEST } from "./workload.js";
 

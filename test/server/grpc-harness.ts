@@ -3,8 +3,8 @@ import { runtime as noop } from "../../src/runtimes/noop/index.js";
 import type { ModelSettings } from "../../src/runtimes/runtime.js";
 import { DataPlane } from "../../src/server/dataplane.js";
 import { type GrpcServerHandle, startGrpcServer } from "../../src/server/grpc/index.js";
-import { inferenceService, repositoryService } from "../../src/server/grpc/proto.js";
 import { type ModelLoader, ModelRegistry } from "../../src/server/model-registry.js";
+import { inferenceService, repositoryService } from "./grpc-clients.js";
 
 /** A real gRPC server (noop models, loopback, free port) and a grpc-js client made from the same proto. */
 

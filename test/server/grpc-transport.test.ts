@@ -4,7 +4,8 @@ import { credentials, type ServiceError, status } from "@grpc/grpc-js";
 import protobuf from "protobufjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGrpcServer } from "../../src/server/grpc/index.js";
-import { inferenceService, PROTO_PATH } from "../../src/server/grpc/proto.js";
+import { PROTO_PATH } from "../../src/server/grpc/proto.js";
+import { inferenceService } from "./grpc-clients.js";
 import { type GrpcFixture, startGrpcFixture } from "./grpc-harness.js";
 
 /**

@@ -2,7 +2,7 @@ import { credentials, type ServiceError, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runtime as noop } from "../../src/runtimes/noop/index.js";
 import { startGrpcServer } from "../../src/server/grpc/index.js";
-import { inferenceService } from "../../src/server/grpc/proto.js";
+import { inferenceService } from "./grpc-clients.js";
 import { type GrpcFixture, startGrpcFixture } from "./grpc-harness.js";
 
 let f: GrpcFixture;

@@ -106,7 +106,8 @@ class UnaryCall {
   }
 
   private succeed(response: unknown): void {
-    if (this.done) return;
+    // a stream the client reset may be destroyed before its 'close' event has run
+    if (this.done || this.stream.destroyed) return;
     let body: Buffer;
     try {
       body = framed(this.method.encode(response));
@@ -181,13 +182,15 @@ function refusal(headers: IncomingHttpHeaders, context: CallContext): [number, S
   return method;
 }
 
+function ignore(): void {}
+
 export function serveCall(
   stream: ServerHttp2Stream,
   headers: IncomingHttpHeaders,
   context: CallContext,
 ): void {
   // a reset by the client surfaces as an 'error' on the stream; the call just ends
-  stream.on("error", () => {});
+  stream.on("error", ignore);
   const method = refusal(headers, context);
   if (Array.isArray(method)) {
     respondTrailersOnly(stream, method[1], method[0]);

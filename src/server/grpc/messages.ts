@@ -1,7 +1,7 @@
 /**
- * The messages of inference.GRPCInferenceService as @grpc/proto-loader hands them over with
- * PROTO_LOADER_OPTIONS (proto field names, 64-bit integers as decimal strings, repeated fields always
- * arrays, unset scalars and messages absent). Outgoing messages may use numbers for 64-bit fields.
+ * The messages of inference.GRPCInferenceService as methods.ts decodes them (proto field names, 64-bit
+ * integers as decimal strings, repeated fields always arrays, unset scalars and messages absent, the set
+ * member of a oneof named in `parameter_choice`). Outgoing messages may use numbers for 64-bit fields.
  */
 
 type Int64 = string | number;

@@ -1,9 +1,9 @@
 import protobuf from "protobufjs";
 
 /**
- * The RPCs the transport serves: each proto method's path, its protobuf codec (protobufjs, from the same
- * proto files the clients load) and its handler. Messages reach handlers as @grpc/proto-loader would hand
- * them over with PROTO_LOADER_OPTIONS (see messages.ts), and answers are encoded the way it encodes them.
+ * The RPCs the transport serves: each proto method's path, its protobuf codec (protobufjs, from the
+ * proto files shipped in proto/) and its handler. Messages reach handlers in the shape messages.ts
+ * describes, the one @grpc/proto-loader gives grpc-js clients with the same options.
  */
 
 /** A unary handler: a message in, a message (or its promise) out; what it throws becomes the call's status. */
@@ -20,7 +20,7 @@ export interface Method {
 
 const SERVICE = "inference.GRPCInferenceService";
 
-/** proto-loader's options for incoming messages: proto field names are kept at parse time. */
+/** How decoded messages become plain objects; proto field names are kept when the file is parsed. */
 const TO_OBJECT: protobuf.IConversionOptions = {
   longs: String,
   enums: String,
