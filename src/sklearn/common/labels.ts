@@ -5,6 +5,38 @@ import { EstimatorStateError } from "./errors.js";
 type TypedCtor = { new (n: number): NumericStorage };
 
 /**
+ * Copies `from[idx[i]]` to `to[i]` for unsigned integer views of the labels: a label of any numeric dtype is
+ * copied as its bits, so floats keep every bit and 64-bit integers never become BigInts. One function per
+ * view type keeps each loop monomorphic, whatever mix of label dtypes a process serves.
+ */
+function gather8(from: Uint8Array, to: Uint8Array, idx: Int32Array): void {
+  for (let i = 0; i < idx.length; i++) to[i] = from[idx[i]];
+}
+
+function gather16(from: Uint16Array, to: Uint16Array, idx: Int32Array): void {
+  for (let i = 0; i < idx.length; i++) to[i] = from[idx[i]];
+}
+
+function gather32(from: Int32Array, to: Int32Array, idx: Int32Array): void {
+  for (let i = 0; i < idx.length; i++) to[i] = from[idx[i]];
+}
+
+/** 8-byte labels as pairs of 32-bit words. */
+function gather64(from: Int32Array, to: Int32Array, idx: Int32Array): void {
+  for (let i = 0; i < idx.length; i++) {
+    const k = 2 * idx[i];
+    to[2 * i] = from[k];
+    to[2 * i + 1] = from[k + 1];
+  }
+}
+
+function gatherValues(from: readonly unknown[], idx: Int32Array): unknown[] {
+  const out = new Array<unknown>(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = from[idx[i]];
+  return out;
+}
+
+/**
  * A classifier's `classes_`, turning class indices into the original labels with the original dtype
  * (numpy's `classes_.take(indices)`): ints stay ints of the same width, strings stay strings, bools stay bools.
  */
@@ -24,27 +56,26 @@ export class ClassLabels {
 
   /** The labels at `indices`, as an NDArray of `classes_`'s dtype and shape [indices.length]. */
   take(indices: ArrayLike<number>): NDArray {
+    const idx = indices instanceof Int32Array ? indices : Int32Array.from(indices);
     const src = this.array.data;
-    const n = indices.length;
-    if (Array.isArray(src)) {
-      const out = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) out[i] = src[indices[i]];
-      return { dtype: this.array.dtype, shape: [n], data: out };
+    const shape = [idx.length];
+    if (Array.isArray(src)) return { dtype: this.array.dtype, shape, data: gatherValues(src, idx) };
+    const out = new (src.constructor as TypedCtor)(idx.length);
+    const { buffer, byteOffset, length } = src;
+    switch (src.BYTES_PER_ELEMENT) {
+      case 1:
+        gather8(new Uint8Array(buffer, byteOffset, length), new Uint8Array(out.buffer), idx);
+        break;
+      case 2:
+        gather16(new Uint16Array(buffer, byteOffset, length), new Uint16Array(out.buffer), idx);
+        break;
+      case 4:
+        gather32(new Int32Array(buffer, byteOffset, length), new Int32Array(out.buffer), idx);
+        break;
+      default:
+        gather64(new Int32Array(buffer, byteOffset, 2 * length), new Int32Array(out.buffer), idx);
     }
-    const out = new (src.constructor as TypedCtor)(n);
-    if (out instanceof BigInt64Array || out instanceof BigUint64Array) {
-      // 64-bit labels copied as pairs of 32-bit words: reading an element would allocate a BigInt
-      const from = new Int32Array(src.buffer, src.byteOffset, 2 * src.length);
-      const to = new Int32Array(out.buffer);
-      for (let i = 0; i < n; i++) {
-        const k = 2 * indices[i];
-        to[2 * i] = from[k];
-        to[2 * i + 1] = from[k + 1];
-      }
-    } else {
-      for (let i = 0; i < n; i++) (out as unknown as unknown[])[i] = src[indices[i]];
-    }
-    return { dtype: this.array.dtype, shape: [n], data: out };
+    return { dtype: this.array.dtype, shape, data: out };
   }
 
   /** The labels as plain values (numbers, bigints, strings, booleans for |b1). */

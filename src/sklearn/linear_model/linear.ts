@@ -68,7 +68,7 @@ export function decisionArray(scores: Matrix): NDArray {
 export function predictFromScores(classes: ClassLabels, scores: Matrix): NDArray {
   if (scores.cols === 1) {
     const d = scores.data;
-    const idx = new Uint8Array(d.length);
+    const idx = new Int32Array(d.length);
     for (let i = 0; i < d.length; i++) idx[i] = d[i] > 0 ? 1 : 0;
     return classes.take(idx);
   }
