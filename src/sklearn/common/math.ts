@@ -1,5 +1,7 @@
 import { type Matrix, matrix } from "./ndarray.js";
 
+export { linearForward } from "./linear_forward.js";
+
 /**
  * The numeric kernels scikit-learn's predict paths rely on, written to follow numpy's order of operations
  * where that order changes the last bits (sums), so results stay within 1e-9 of scikit-learn's.
@@ -73,84 +75,6 @@ export function meanFloat32(values: ArrayLike<number>, contiguous: boolean): num
   if (contiguous) sum = pairwiseSumFloat32(values, 0, n);
   else for (let i = 0; i < n; i++) sum = Math.fround(sum + values[i]);
   return Math.fround(sum / n);
-}
-
-/** Dot product of two length-n runs. */
-export function dot(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number, n: number): number {
-  let s = 0;
-  for (let k = 0; k < n; k++) s += a[ai + k] * b[bi + k];
-  return s;
-}
-
-/** Rows of X computed together by linearForward: independent sums the CPU overlaps, each still added in order. */
-const ROW_BLOCK = 8;
-
-/**
- * `X @ W.T + b` (scikit-learn's `safe_sparse_dot(X, coef_.T) + intercept_` for dense X): W is
- * (outputs × features), b has one value per output or is omitted. Every output is summed feature after
- * feature, as `dot` does; only the interleaving of rows differs.
- */
-export function linearForward(X: Matrix, W: Matrix, b?: ArrayLike<number>): Matrix {
-  if (W.cols !== X.cols) throw new RangeError(`weights have ${W.cols} features, X has ${X.cols}`);
-  const { rows, cols: p, data: x } = X;
-  const { rows: q, data: w } = W;
-  const o = new Float64Array(rows * q);
-  const bias =
-    b === undefined ? undefined : Float64Array.from({ length: q }, (_, j) => b[b.length === 1 ? 0 : j]);
-  let i = 0;
-  for (; i + ROW_BLOCK <= rows; i += ROW_BLOCK) {
-    const x0 = i * p;
-    for (let j = 0; j < q; j++) {
-      const wj = j * p;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let s4 = 0;
-      let s5 = 0;
-      let s6 = 0;
-      let s7 = 0;
-      for (let k = 0; k < p; k++) {
-        const wk = w[wj + k];
-        const at = x0 + k;
-        s0 += x[at] * wk;
-        s1 += x[at + p] * wk;
-        s2 += x[at + 2 * p] * wk;
-        s3 += x[at + 3 * p] * wk;
-        s4 += x[at + 4 * p] * wk;
-        s5 += x[at + 5 * p] * wk;
-        s6 += x[at + 6 * p] * wk;
-        s7 += x[at + 7 * p] * wk;
-      }
-      if (bias !== undefined) {
-        const c = bias[j];
-        s0 += c;
-        s1 += c;
-        s2 += c;
-        s3 += c;
-        s4 += c;
-        s5 += c;
-        s6 += c;
-        s7 += c;
-      }
-      const at = i * q + j;
-      o[at] = s0;
-      o[at + q] = s1;
-      o[at + 2 * q] = s2;
-      o[at + 3 * q] = s3;
-      o[at + 4 * q] = s4;
-      o[at + 5 * q] = s5;
-      o[at + 6 * q] = s6;
-      o[at + 7 * q] = s7;
-    }
-  }
-  for (; i < rows; i++) {
-    for (let j = 0; j < q; j++) {
-      const s = dot(x, i * p, w, j * p, p);
-      o[i * q + j] = bias === undefined ? s : s + bias[j];
-    }
-  }
-  return matrix(rows, q, o);
 }
 
 /** `A @ B` for A (n × k) and B (k × m). */
