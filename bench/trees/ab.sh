@@ -9,6 +9,8 @@ REV=${1:-HEAD}
 BASE=$(mktemp -d)
 trap 'rm -rf "$BASE"' EXIT
 git archive "$REV" src | tar -x -C "$BASE"
+# build outputs git does not hold (wasm kernels made by npm run build) come from this checkout
+find src -name '*.wasm' -exec cp --parents {} "$BASE/" \;
 ln -s "$PWD/node_modules" "$BASE/node_modules"
 cp package.json tsconfig.json "$BASE/"
 if [ ! -f "${BENCH_DIR:-${TMPDIR:-/tmp}/modelserve-bench-sklearn}/random_forest_100.joblib" ]; then

@@ -57,8 +57,11 @@ export const PENDING = 1;
 export const DONE = 2;
 const TAKEN_BACK = 3;
 
-/** Chunks per thread: small enough that a thread slowed by other load leaves its share to the others. */
-const CHUNKS_PER_THREAD = 4;
+/**
+ * Chunks per thread: small enough that a thread slowed by other load leaves most of its share to the others,
+ * and that a chunk taken back from a stalled worker costs little.
+ */
+const CHUNKS_PER_THREAD = 8;
 const MIN_CHUNK_ROWS = 256;
 
 export interface Job {
@@ -186,8 +189,11 @@ class Pool {
     for (const w of this.workers) w.postMessage({ type: "job", ...job } satisfies ToWorker);
     const start = performance.now();
     const mine = new Set(claimChunks(job, (r0, r1) => predictRows(pack, X, cols, r0, r1, out)));
-    // a worker as fast as this thread ends its chunks about when this one did: wait that long again, and more
-    const deadline = start + 2 * (performance.now() - start) + 5;
+    // a worker busy with its last chunk ends it within about one chunk's time of this thread's last one: give
+    // it two (at 5 ns a step when this thread computed no chunk to time), then take its chunk back
+    const end = performance.now();
+    const chunkMs = mine.size > 0 ? (end - start) / mine.size : chunkRows * pack.stepsPerRow * 5e-6;
+    const deadline = end + 2 * chunkMs + 1;
     const stats = { chunks, byWorkers: 0, takenBack: 0 };
     for (let c = 0; c < chunks; c++) {
       if (mine.has(c)) continue;
