@@ -345,6 +345,8 @@ describe("gRPC deadlines", () => {
     expect(r.grpcMessage).toBe("deadline exceeded after 50 ms");
     // a deadline long enough lets the same call through
     expect((await rawCall(prefixed(SLOW), { "grpc-timeout": "10S" })).grpcStatus).toBe(0);
+    // the longest grpc-timeout there is (11 407 years) is no deadline at all, not an overflowed timer
+    expect((await rawCall(prefixed(SLOW), { "grpc-timeout": "99999999H" })).grpcStatus).toBe(0);
   });
 
   it("INTERNAL for a malformed grpc-timeout", async () => {

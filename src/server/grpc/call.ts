@@ -29,6 +29,9 @@ const OK_HEADERS = {
 };
 const OK_TRAILERS = { "grpc-status": "0" };
 
+/** setTimeout's limit (about 24.8 days); a longer grpc-timeout (up to 99999999 hours) never fires. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 class UnaryCall {
   private done = false;
   private deadline: NodeJS.Timeout | undefined;
@@ -44,7 +47,7 @@ class UnaryCall {
     const stream = this.stream;
     // a client that resets the stream (cancelled, deadline passed on its side) gets no answer
     stream.once("close", () => this.finished());
-    if (timeout !== undefined) {
+    if (timeout !== undefined && timeout <= LONGEST_TIMER_MS) {
       this.deadline = setTimeout(
         () => this.fail({ code: Status.DEADLINE_EXCEEDED, details: `deadline exceeded after ${timeout} ms` }),
         timeout,
