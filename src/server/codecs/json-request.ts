@@ -3,6 +3,7 @@ import { BadRequestError } from "../errors.js";
 import type { InferenceRequest, Parameters, Tensor } from "../protocol/tensor.js";
 import { tensorDataFromBytes } from "./binary.js";
 import { DATATYPE_NAMES, isDatatype } from "./datatypes.js";
+import { parseCommonRequest } from "./json-common-request.js";
 import { InexactIntegerError, tensorDataFromValues } from "./tensor-data.js";
 
 /**
@@ -168,18 +169,19 @@ function exactNumber(token: string): number | bigint {
 /**
  * Decodes a JSON inference request from its bytes. JSON.parse reads every number as a double, which
  * rounds 64-bit integers beyond 2^53; rather than pay for a lossless parser on every request, the body is
- * parsed again losslessly only when an INT64/UINT64 input met such a double.
+ * parsed again losslessly only when an INT64/UINT64 input met such a double. The common small request is
+ * parsed from the bytes without JSON.parse (json-common-request.ts).
  */
 export function decodeJsonInferenceRequest(json: Buffer, binary?: Uint8Array): InferenceRequest {
   if (json.byteLength === 0) {
     throw new BadRequestError("the request body is empty; expected a JSON inference request");
   }
-  const text = json.toString("utf8");
   try {
-    return decodeInferenceRequest(parseJson(text), binary);
+    return decodeInferenceRequest(parseCommonRequest(json) ?? parseJson(json.toString("utf8")), binary);
   } catch (e) {
     if (!(e instanceof InexactIntegerError)) throw e;
   }
+  const text = json.toString("utf8");
   let exact: unknown;
   try {
     exact = parseLossless(text, null, exactNumber);
