@@ -76,6 +76,7 @@ export interface Job {
 
 export type ToWorker =
   | { type: "pack"; id: number; pack: TreePack }
+  | { type: "drop"; id: number }
   | ({ type: "job" } & Job)
   | { type: "crash" };
 
@@ -116,6 +117,10 @@ class Pool {
   private readonly workers: Worker[] = [];
   private readonly packIds = new WeakMap<TreePack, number>();
   private nextPackId = 0;
+  /** a pack the caller no longer holds (its model was unloaded) is dropped by the workers too */
+  private readonly dropped = new FinalizationRegistry<number>((id) => {
+    for (const w of this.workers) w.postMessage({ type: "drop", id } satisfies ToWorker);
+  });
   /** set when a worker exited: the pool is of no more use */
   failure: string | undefined;
   /** resolves once every worker has started (it answers its first message) */
@@ -170,6 +175,7 @@ class Pool {
     if (packId === undefined) {
       packId = this.nextPackId++;
       this.packIds.set(pack, packId);
+      this.dropped.register(pack, packId);
       for (const w of this.workers) w.postMessage({ type: "pack", id: packId, pack } satisfies ToWorker);
     }
     if (this.shared.length < X.length) this.shared = new Float64Array(new SharedArrayBuffer(8 * X.length));

@@ -17,6 +17,10 @@ parentPort?.on("message", (message: ToWorker) => {
     packs.set(message.id, message.pack);
     return;
   }
+  if (message.type === "drop") {
+    packs.delete(message.id);
+    return;
+  }
   if (message.type === "crash") {
     crashInNextJob = true;
     return;
