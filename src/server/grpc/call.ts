@@ -22,11 +22,8 @@ export interface CallContext {
   logger: ErrorLogger | undefined;
 }
 
-const OK_HEADERS = {
-  ":status": 200,
-  "content-type": "application/grpc",
-  "grpc-accept-encoding": ACCEPTED_ENCODINGS,
-};
+/** grpc-accept-encoding goes with refusals only: a client that compresses learns the encodings there. */
+const OK_HEADERS = { ":status": 200, "content-type": "application/grpc" };
 const OK_TRAILERS = { "grpc-status": "0" };
 
 /** setTimeout's limit (about 24.8 days); a longer grpc-timeout (up to 99999999 hours) never fires. */
@@ -45,13 +42,13 @@ class UnaryCall {
 
   start(timeout: number | undefined): void {
     const stream = this.stream;
-    // a client that resets the stream (cancelled, deadline passed on its side) gets no answer
-    stream.once("close", () => this.finished());
     if (timeout !== undefined && timeout <= LONGEST_TIMER_MS) {
       this.deadline = setTimeout(
         () => this.fail({ code: Status.DEADLINE_EXCEEDED, details: `deadline exceeded after ${timeout} ms` }),
         timeout,
       );
+      // a stream the client resets (cancelled, its own deadline passed) needs its timer no more
+      stream.once("close", () => this.finished());
     }
     const reader = new UnaryMessageReader(this.context.maxMessageBytes);
     stream.on("data", (chunk: Buffer) => {
@@ -109,7 +106,7 @@ class UnaryCall {
   }
 
   private succeed(response: unknown): void {
-    // a stream the client reset may be destroyed before its 'close' event has run
+    // a stream the client reset (cancelled, its deadline passed) is destroyed: nobody to answer
     if (this.done || this.stream.destroyed) return;
     let body: Buffer;
     try {
