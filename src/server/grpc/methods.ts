@@ -40,7 +40,8 @@ function plainView(bytes: Uint8Array): Uint8Array {
 function codec(type: protobuf.Type): Pick<Method, "decode" | "encode"> {
   return {
     decode: (bytes) => type.toObject(type.decode(plainView(bytes)), TO_OBJECT),
-    encode: (message) => type.encode(type.fromObject(message as Record<string, unknown>)).finish(),
+    // plain objects encode as they are (64-bit integers as numbers or decimal strings): no fromObject copy
+    encode: (message) => type.encode(message as Record<string, unknown>).finish(),
   };
 }
 
