@@ -68,3 +68,47 @@ describe("ClassLabels.take", () => {
     expect(() => new ClassLabels([1, 2], "SVC")).toThrow("SVC.classes_ must be a 1-D array");
   });
 });
+
+describe("ClassLabels.takeAbove", () => {
+  const scores = Float64Array.from({ length: 20_003 }, (_, i) => Math.sin(i * 1.7));
+  scores[5] = Number.NaN;
+  scores[6] = 0;
+  scores[7] = -0;
+  scores[8] = Number.POSITIVE_INFINITY;
+  scores[9] = Number.NEGATIVE_INFINITY;
+  scores[10] = 0.25;
+
+  // every two-label case, and more than one chunk of values
+  it.each(cases.map(([name, array]) => [name, array] as const))(
+    "gives %s labels as take() of (values > threshold)",
+    (_, array) => {
+      const labels = new ClassLabels(array, "X");
+      for (const threshold of [0, 0.25]) {
+        const expected = labels.take(Int32Array.from(scores, (v) => (v > threshold ? 1 : 0)));
+        const got = labels.takeAbove(scores, threshold);
+        expect(got.dtype).toBe(array.dtype);
+        expect(got.shape).toEqual([scores.length]);
+        expect(got.data.constructor).toBe(expected.data.constructor);
+        const [g, e] = [got.data, expected.data] as ArrayLike<unknown>[];
+        const differ = Array.from({ length: scores.length }, (_, i) => i).filter(
+          (i) => !Object.is(g[i], e[i]),
+        );
+        expect(differ).toEqual([]);
+      }
+    },
+  );
+
+  it("gives the first label for NaN and values not above", () => {
+    const out = new ClassLabels(cases[8][1], "X").takeAbove(Float64Array.of(Number.NaN, 0, 1, -1), 0);
+    expect(Array.from(out.data as BigInt64Array)).toEqual([-(2n ** 63n), -(2n ** 63n), 3n, -(2n ** 63n)]);
+  });
+
+  it("gives an empty array for no values", () => {
+    expect(new ClassLabels(cases[3][1], "X").takeAbove(new Float64Array(0), 0).shape).toEqual([0]);
+  });
+
+  it("needs two labels", () => {
+    const one: NDArray = { dtype: numpyDType("i", 8), shape: [1], data: BigInt64Array.of(1n) };
+    expect(() => new ClassLabels(one, "X").takeAbove(Float64Array.of(1), 0)).toThrow("expected 2");
+  });
+});

@@ -1,10 +1,5 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { compileWat } from "../../scripts/build-wasm.js";
 import { linearForward, type Matrix, matrix } from "../../src/sklearn/common/index.js";
-
-const WASM_DIR = new URL("../../src/sklearn/common/wasm/", import.meta.url);
 
 /** A deterministic stream of values spanning signs and magnitudes (xorshift32). */
 function values(n: number, seed: number): Float64Array {
@@ -38,12 +33,6 @@ function mismatches(a: Float64Array, b: Float64Array): number[] {
 }
 
 describe("linearForward (the WebAssembly kernel)", () => {
-  it("is built from the committed source", async () => {
-    const built = readFileSync(new URL("linear_forward.wasm", WASM_DIR));
-    const fresh = await compileWat(fileURLToPath(new URL("linear_forward.wat", WASM_DIR)));
-    expect(Buffer.from(fresh).equals(built), "linear_forward.wasm is stale: run npm run build").toBe(true);
-  });
-
   // rows around the 8-row blocks and across several 16 KB chunks; odd and even feature counts
   const shapes: [rows: number, p: number, q: number][] = [];
   for (const rows of [1, 7, 8, 9, 23, 1000]) {

@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
-import { ErrorCodes, ModelserveError } from "../../errors.js";
 import { type Matrix, matrix } from "./ndarray.js";
+import { loadKernel } from "./wasm.js";
 
 /**
  * `X @ W.T + b` through the WebAssembly SIMD kernel of wasm/linear_forward.wat (built by `npm run build`):
@@ -10,49 +9,14 @@ import { type Matrix, matrix } from "./ndarray.js";
 
 type Forward = (x: number, rows: number, p: number, w: number, q: number, b: number, o: number) => void;
 
-/** The kernel's linear memory: what the JS API's WebAssembly.Memory offers that is used here. */
-interface Memory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
+const kernel = loadKernel("linear_forward");
+const forward = kernel.exports.forward as Forward;
+let heap = new Float64Array(kernel.reserve(0));
 
-/** Node's WebAssembly global, typed here: the project's libs (ES2023, node) do not declare it. */
-const wasm = (
-  globalThis as unknown as {
-    WebAssembly: {
-      Module: new (bytes: Uint8Array) => object;
-      Instance: new (module: object) => { exports: Record<string, unknown> };
-    };
-  }
-).WebAssembly;
-
-const WASM_FILE = new URL("./wasm/linear_forward.wasm", import.meta.url);
-
-function instantiate(): { memory: Memory; forward: Forward } {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(WASM_FILE);
-  } catch (cause) {
-    throw new ModelserveError(
-      ErrorCodes.MODEL_LOAD_FAILED,
-      `the linear kernel ${WASM_FILE.pathname} is missing: it is built from linear_forward.wat by \`npm run build\``,
-      { cause },
-    );
-  }
-  const { exports } = new wasm.Instance(new wasm.Module(bytes));
-  return { memory: exports.memory as Memory, forward: exports.forward as Forward };
-}
-
-const kernel = instantiate();
-let heap = new Float64Array(kernel.memory.buffer);
-
-/** The kernel's memory as float64s, grown to hold `doubles` values (growing detaches the old view). */
+/** The kernel's memory as float64s, at least `doubles` of them. */
 function reserve(doubles: number): Float64Array {
-  const missing = doubles * 8 - kernel.memory.buffer.byteLength;
-  if (missing > 0) {
-    kernel.memory.grow(Math.ceil(missing / 65536));
-    heap = new Float64Array(kernel.memory.buffer);
-  }
+  const buffer = kernel.reserve(doubles * 8);
+  if (heap.buffer !== buffer) heap = new Float64Array(buffer);
   return heap;
 }
 
@@ -85,7 +49,7 @@ export function linearForward(X: Matrix, W: Matrix, b?: ArrayLike<number>): Matr
     for (let i0 = 0; i0 < rows; i0 += chunk) {
       const n = Math.min(chunk, rows - i0);
       mem.set(x.subarray(i0 * p, (i0 + n) * p), xAt);
-      kernel.forward(xAt * 8, n, p, 0, g, biasAt * 8, outAt * 8);
+      forward(xAt * 8, n, p, 0, g, biasAt * 8, outAt * 8);
       if (g === q) out.set(mem.subarray(outAt, outAt + n * q), i0 * q);
       else
         for (let i = 0; i < n; i++)

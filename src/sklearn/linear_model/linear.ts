@@ -66,12 +66,7 @@ export function decisionArray(scores: Matrix): NDArray {
 
 /** LinearClassifierMixin.predict: the positive class when the score is > 0, else the argmax. */
 export function predictFromScores(classes: ClassLabels, scores: Matrix): NDArray {
-  if (scores.cols === 1) {
-    const d = scores.data;
-    const idx = new Int32Array(d.length);
-    for (let i = 0; i < d.length; i++) idx[i] = d[i] > 0 ? 1 : 0;
-    return classes.take(idx);
-  }
+  if (scores.cols === 1) return classes.takeAbove(scores.data, 0);
   return classes.take(rowArgmax(scores));
 }
 
