@@ -155,6 +155,18 @@ describe("gRPC framing", () => {
     expect(trailers["grpc-status"]).toBe("0");
   });
 
+  it("round-trips a 3 MiB raw tensor (many DATA frames each way) for a grpc-js client", async () => {
+    const values = new Float64Array(3 * 131072).map((_, i) => i / 7);
+    const bytes = Buffer.from(values.buffer);
+    const response = (await clientCall({
+      model_name: "echo",
+      inputs: [{ name: "big", datatype: "FP64", shape: [values.length] }],
+      raw_input_contents: [bytes],
+    })) as { raw_output_contents: Buffer[] };
+    expect(response.raw_output_contents).toHaveLength(1);
+    expect(Buffer.compare(response.raw_output_contents[0], bytes)).toBe(0);
+  });
+
   it("INTERNAL for a request without a message, a truncated one, or bytes after it", async () => {
     const none = await rawCall(Buffer.alloc(0));
     expect(none.grpcStatus).toBe(status.INTERNAL);
