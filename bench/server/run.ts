@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { intFromEnv } from "../env.js";
 import { grpcLoad, grpcLoadGenerator } from "./grpc-load.js";
@@ -15,7 +16,8 @@ import { MODEL, REST_BODY, REST_PATH, ROW } from "./workload.js";
  * Settings (environment): BENCH_CONNECTIONS (default 64), BENCH_DURATION seconds per run (default 5),
  * BENCH_ROUNDS (default 5; the median round is reported), BENCH_WARMUP seconds (default 2), BENCH_PIN=0 (no CPU
  * pinning, see pinning.ts), BENCH_HTTP_LOAD=autocannon (even when wrk is installed), MODELSERVE_VENVS (where
- * setup-mlserver.sh put the MLServer venv).
+ * setup-mlserver.sh put the MLServer venv), BENCH_BASELINE=<another checkout, e.g. a `git worktree` of an
+ * older commit> (its modelserve is measured over REST beside this tree's, for a before/after in one run).
  */
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -30,6 +32,8 @@ const warmup: LoadOptions = {
 };
 const rounds = intFromEnv("BENCH_ROUNDS", 5);
 const mlserverVenv = `${process.env.MODELSERVE_VENVS ?? "/work/venvs"}/mlserver`;
+const baselineTree = process.env.BENCH_BASELINE;
+const BASELINE = "modelserve baseline";
 
 interface Measured extends LoadResult {
   /** server CPU time per answered request, in microseconds */
@@ -176,6 +180,17 @@ function ratios(rows: Row[]): string[] {
     const c = ratioOf(ceiling, ours, cpu);
     out.push(`  by server CPU per request (req/s one core would give): ${(100 * c).toFixed(1)}%`);
   }
+  const baseline = find(BASELINE, "REST");
+  if (ceiling && baseline) {
+    out.push(
+      `${BASELINE} REST / node:http ceiling, by server CPU per request: ${(100 * ratioOf(ceiling, baseline, cpu)).toFixed(1)}%`,
+    );
+  }
+  if (ours && baseline) {
+    out.push(
+      `modelserve / ${BASELINE} REST, server CPU per request: ${ratioOf(ours, baseline, cpu).toFixed(3)}; req/s: ${ratioOf(ours, baseline, rps).toFixed(3)}`,
+    );
+  }
   for (const transport of ["REST", "gRPC"] as const) {
     const mine = find("modelserve noop", transport);
     const theirs = find("MLServer echo", transport);
@@ -215,6 +230,19 @@ async function main(): Promise<void> {
       { target: "modelserve noop", transport: "REST", server: ours, load: httpLoad, port: ours.ports.http },
       { target: "modelserve noop", transport: "gRPC", server: ours, load: grpcLoad, port: ours.ports.grpc! },
     ];
+    if (baselineTree !== undefined) {
+      const baseline = await startNodeServer(resolve(baselineTree, "bench/server/modelserve-server.ts"));
+      servers.push(baseline);
+      await checkAnswer(baseline.ports.http, BASELINE);
+      // measured right after ours, round by round
+      jobs.splice(2, 0, {
+        target: BASELINE,
+        transport: "REST",
+        server: baseline,
+        load: httpLoad,
+        port: baseline.ports.http,
+      });
+    }
     if (existsSync(`${mlserverVenv}/bin/mlserver`)) {
       const mlserver = await startMlserver(mlserverVenv, here("./mlserver_model"), MODEL);
       servers.push(mlserver);

@@ -190,19 +190,35 @@ class Scanner {
     return negative ? -value : value;
   }
 
-  /** A flat array of numbers. */
+  /** How many elements the flat array starting here has, if it is one: commas before its closing bracket. */
+  private elementCount(): number {
+    const bytes = this.bytes;
+    let commas = 0;
+    let empty = true;
+    for (let i = this.at + 1; i < bytes.length; i++) {
+      const c = bytes[i];
+      if (c === CLOSE_ARRAY) return empty ? 0 : commas + 1;
+      if (c === COMMA) commas++;
+      else if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) empty = false;
+    }
+    return 0;
+  }
+
+  /** A flat array of numbers, allocated at its size (growing by push allocates several times as much). */
   numbers(): number[] | undefined {
-    if (!this.take(OPEN_ARRAY)) return undefined;
-    const values: number[] = [];
-    if (this.take(CLOSE_ARRAY)) return values;
-    for (;;) {
+    if (this.peek() !== OPEN_ARRAY) return undefined;
+    const count = this.elementCount();
+    this.at++;
+    const values = new Array<number>(count);
+    if (this.take(CLOSE_ARRAY)) return count === 0 ? values : undefined;
+    for (let i = 0; i < count; i++) {
+      if (i > 0 && !this.take(COMMA)) return undefined;
       this.peek();
       const value = this.number();
       if (value === undefined) return undefined;
-      values.push(value);
-      if (this.take(COMMA)) continue;
-      return this.take(CLOSE_ARRAY) ? values : undefined;
+      values[i] = value;
     }
+    return this.take(CLOSE_ARRAY) ? values : undefined;
   }
 }
 
