@@ -1,12 +1,11 @@
 import {
   type Alloc,
+  addLeafValues,
   BLOCK_ROWS,
   fillBlock,
   float64s,
-  newBlock,
   packTrees,
   type StepPack,
-  stepRows,
 } from "../tree/walk_kernel.js";
 
 /**
@@ -71,9 +70,6 @@ export function buildPack(
   };
 }
 
-const block = newBlock();
-const leaves = new Int32Array(BLOCK_ROWS);
-
 /**
  * out[r * stride + c] for rows [r0, r1) of X (row-major, `cols` wide): the init values plus every tree's
  * leaf payload, added tree after tree as scikit-learn does, a block of rows at a time so that the block's
@@ -87,31 +83,8 @@ export function predictRows(
   r1: number,
   out: Float64Array,
 ): void {
-  const { steps, payload, width: w, stride: S, column, init } = pack;
-  const nTrees = column.length;
   for (let start = r0; start < r1; start += BLOCK_ROWS) {
-    const rows = Math.min(BLOCK_ROWS, r1 - start);
-    fillBlock(block, X, cols, start, rows, pack.round32);
-    if (init !== undefined) for (let r = 0; r < rows; r++) out.set(init, (start + r) * S);
-    for (let t = 0; t < nTrees; t++) {
-      stepRows(steps, t, block, cols, leaves);
-      const dst0 = start * S + column[t];
-      if (w === 1) {
-        for (let r = 0; r < rows; r++) out[dst0 + r * S] += payload[leaves[r]];
-      } else if (w === 2) {
-        for (let r = 0; r < rows; r++) {
-          const src = 2 * leaves[r];
-          const dst = dst0 + r * S;
-          out[dst] += payload[src];
-          out[dst + 1] += payload[src + 1];
-        }
-      } else {
-        for (let r = 0; r < rows; r++) {
-          const src = leaves[r] * w;
-          const dst = dst0 + r * S;
-          for (let j = 0; j < w; j++) out[dst + j] += payload[src + j];
-        }
-      }
-    }
+    fillBlock(X, cols, start, Math.min(BLOCK_ROWS, r1 - start), pack.round32, pack.stride);
+    addLeafValues(pack.steps, pack, out, start);
   }
 }

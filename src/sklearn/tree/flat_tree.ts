@@ -2,15 +2,7 @@ import type { PyObject } from "../../pickle/values.js";
 import { EstimatorStateError, State, toFloat64, toInt32, toNumber } from "../common/index.js";
 import { registerClass } from "../estimator.js";
 import { readNodes } from "./nodes.js";
-import {
-  BLOCK_ROWS,
-  fillBlock,
-  newBlock,
-  packTrees,
-  type StepPack,
-  stepRows,
-  walkTree,
-} from "./walk_kernel.js";
+import { BLOCK_ROWS, fillBlock, packTrees, type StepPack, stepBlock } from "./walk_kernel.js";
 
 /**
  * `sklearn.tree._tree.Tree`, flattened at load into typed arrays so that prediction walks plain
@@ -73,8 +65,7 @@ export class FlatTree {
    * compared with the float64 thresholds; NaN goes where the split sent missing values at fit time.
    */
   leaf(x: Float32Array | Float64Array, base: number): number {
-    this.steps ??= packTrees([this]);
-    return this.steps.leafNode[walkTree(this.steps, 0, x, base)];
+    return this.leaves(Float64Array.from(x.subarray(base, base + this.nFeatures)), 1, this.nFeatures)[0];
   }
 
   /**
@@ -86,9 +77,9 @@ export class FlatTree {
     const { leafNode } = this.steps;
     for (let start = 0; start < rows; start += BLOCK_ROWS) {
       const n = Math.min(BLOCK_ROWS, rows - start);
-      fillBlock(block, X, cols, start, n, true);
-      stepRows(this.steps, 0, block, cols, blockLeaves);
-      for (let r = 0; r < n; r++) out[start + r] = leafNode[blockLeaves[r]];
+      fillBlock(X, cols, start, n, true);
+      const leaves = stepBlock(this.steps, 0);
+      for (let r = 0; r < n; r++) out[start + r] = leafNode[leaves[r]];
     }
     return out;
   }
@@ -118,9 +109,5 @@ export class FlatTree {
     return copy;
   }
 }
-
-/** The kernel's buffers for FlatTree.leaves (a thread runs one predict at a time). */
-const block = newBlock();
-const blockLeaves = new Int32Array(BLOCK_ROWS);
 
 registerClass("Tree", (obj) => new FlatTree(obj));
