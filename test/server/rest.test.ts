@@ -112,6 +112,16 @@ describe("REST inference", () => {
     expect(selected.json.outputs).toEqual([{ name: "b", datatype: "BOOL", shape: [2], data: [true, false] }]);
   });
 
+  it("reads a body that arrives in many chunks, and percent-encoded model names", async () => {
+    // ~1 MB of JSON: several socket reads, so the body is put together from chunks
+    const data = Array.from({ length: 60_000 }, (_, i) => i / 7);
+    const res = await post(server, "/v2/models/%65cho/infer", {
+      inputs: [{ name: "big", datatype: "FP64", shape: [data.length], data }],
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ model_name: "echo", outputs: [{ name: "big", data }] });
+  });
+
   it("passes request, input and output parameters through", async () => {
     const res = await post(server, "/v2/models/echo/infer", {
       parameters: { content_type: "np", custom: 1 },

@@ -6,7 +6,6 @@ import type { RestSeries, ServerMetrics } from "../metrics.js";
 import {
   HEADER_LENGTH,
   type HttpInferResult,
-  type InferPath,
   inferHttp,
   JSON_CONTENT_TYPE,
   type ModelParams,
@@ -33,6 +32,8 @@ export interface FastInferOptions {
   isClosing: () => boolean;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 function decodeSegment(segment: string): string {
   if (!segment.includes("%")) return segment;
   try {
@@ -40,6 +41,14 @@ function decodeSegment(segment: string): string {
   } catch {
     throw new BadRequestError(`the URL segment '${segment}' is not valid percent-encoding`);
   }
+}
+
+/** The model and version the URL names, percent-decoded (the same object when nothing was encoded). */
+function decodedParams(raw: ModelParams): ModelParams {
+  const model = decodeSegment(raw.model);
+  if (raw.version === undefined) return model === raw.model ? raw : { model };
+  const version = decodeSegment(raw.version);
+  return model === raw.model && version === raw.version ? raw : { model, version };
 }
 
 export class FastInferRoute {
@@ -67,16 +76,20 @@ export class FastInferRoute {
       this.tooLarge(req, res, route, started);
       return true;
     }
-    const chunks: Buffer[] = [];
+    // a small body comes in one chunk: no array for it
+    let first: Buffer | undefined;
+    let chunks: Buffer[] | undefined;
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > this.options.maxRequestBodyBytes) this.tooLarge(req, res, route, started);
+      else if (first === undefined) first = chunk;
+      else if (chunks === undefined) chunks = [first, chunk];
       else chunks.push(chunk);
     });
     req.on("end", () => {
       if (res.headersSent) return;
-      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      const body = chunks !== undefined ? Buffer.concat(chunks) : (first ?? EMPTY);
       this.run(req, res, path, route, body, started);
     });
     return true;
@@ -103,17 +116,14 @@ export class FastInferRoute {
   private run(
     req: IncomingMessage,
     res: ServerResponse,
-    path: InferPath,
+    path: ModelParams,
     route: string,
     body: Buffer,
     started: number,
   ): void {
     let params: ModelParams | undefined;
     try {
-      params =
-        path.version === undefined
-          ? { model: decodeSegment(path.model) }
-          : { model: decodeSegment(path.model), version: decodeSegment(path.version) };
+      params = decodedParams(path);
       const result = inferHttp(this.options.dataplane, params, req.headers[HEADER_LENGTH], body);
       if (result instanceof Promise) {
         const known = params;

@@ -54,19 +54,12 @@ function isInferTail(url: string, at: number): boolean {
   return i === url.length || isQuery(url, i);
 }
 
-/** The raw (still percent-encoded) segments of an inference URL. */
-export interface InferPath {
-  model: string;
-  /** undefined on the unversioned route */
-  version: string | undefined;
-}
-
 /**
  * Matches `/v2/models/{m}[/versions/{v}]/infer[/][?query]` (segments without '/', '?' or '#') by scanning
- * rather than with a regular expression: it runs for every request the server gets. Undefined when the
- * URL is not an inference route.
+ * rather than with a regular expression: it runs for every request the server gets. The segments are
+ * still percent-encoded; undefined when the URL is not an inference route.
  */
-export function parseInferPath(url: string): InferPath | undefined {
+export function parseInferPath(url: string): ModelParams | undefined {
   if (!url.startsWith(MODELS_PREFIX)) return undefined;
   const modelStart = MODELS_PREFIX.length;
   const modelEnd = segmentEnd(url, modelStart);
@@ -80,7 +73,7 @@ export function parseInferPath(url: string): InferPath | undefined {
     }
     return undefined;
   }
-  return isInferTail(url, modelEnd) ? { model, version: undefined } : undefined;
+  return isInferTail(url, modelEnd) ? { model } : undefined;
 }
 
 function headerLength(value: string | string[] | undefined, bodyLength: number): number | undefined {
