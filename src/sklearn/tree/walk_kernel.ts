@@ -48,7 +48,7 @@ export function float64s(n: number, alloc: Alloc): Float64Array {
   return alloc === "shared" ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n);
 }
 
-/** Lays trees out for stepRows, one after the other; their order is the order of `trees` in the pack. */
+/** Lays trees out for the kernel, one after the other, in the order of `list`. */
 export function packTrees(list: readonly LinkedTree[], alloc: Alloc = "plain"): StepPack {
   let nodeCount = 0;
   let leafCount = 0;
