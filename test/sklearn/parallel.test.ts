@@ -60,7 +60,8 @@ function sameValues(a: NDArray, b: NDArray): boolean {
 
 function onOneThread<T>(fn: () => T): T {
   const saved = parallelOptions();
-  setParallelOptions({ threads: 1 });
+  // no batch is big enough: the pool stays (ready) but is not used
+  setParallelOptions({ minSteps: Number.POSITIVE_INFINITY });
   try {
     return fn();
   } finally {

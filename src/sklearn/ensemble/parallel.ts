@@ -231,11 +231,12 @@ let pool: Pool | undefined;
 /** The pool for the current settings (undefined: one thread), made at first use. */
 function currentPool(): Pool | undefined {
   const { threads } = parallelOptions();
-  if (threads <= 1) return undefined;
+  // a pool that failed stays (and keeps the batches on one thread); another size of pool replaces a healthy one
   if (pool !== undefined && pool.size !== threads - 1 && pool.failure === undefined) {
     pool.close();
     pool = undefined;
   }
+  if (threads <= 1) return undefined;
   pool ??= new Pool(threads - 1);
   return pool.failure === undefined ? pool : undefined;
 }
