@@ -12,6 +12,7 @@ import {
   UnsupportedEstimatorError,
 } from "../common/index.js";
 import {
+  binaryProba,
   decisionArray,
   decisionScores,
   type LinearWeights,
@@ -101,14 +102,7 @@ for (const name of ["Perceptron", "PassiveAggressiveClassifier"]) {
 /** SGDClassifier(loss="modified_huber"): (clip(score, -1, 1) + 1) / 2, normalised for multiclass. */
 function modifiedHuberProba(scores: Matrix): NDArray {
   const p = scores.data.map((s) => (Math.min(Math.max(s, -1), 1) + 1) / 2);
-  if (scores.cols === 1) {
-    const out = new Float64Array(2 * p.length);
-    p.forEach((v, i) => {
-      out[2 * i] = 1 - v;
-      out[2 * i + 1] = v;
-    });
-    return float64Array(out, [p.length, 2]);
-  }
+  if (scores.cols === 1) return binaryProba(p);
   return float64Array(normalizeRows(matrix(scores.rows, scores.cols, p)).data, [scores.rows, scores.cols]);
 }
 

@@ -97,12 +97,18 @@ export function normalizeRows(m: Matrix): Matrix {
 
 /** `_predict_proba_lr`: one-vs-rest logistic probabilities, normalised across classes. */
 export function ovrLogisticProba(scores: Matrix): NDArray {
-  const p = scores.data.map(expit);
+  // plain loops: TypedArray.map calls its callback per value, several times slower than an inlined expit
+  const d = scores.data;
+  const p = new Float64Array(d.length);
+  for (let i = 0; i < d.length; i++) p[i] = expit(d[i]);
   if (scores.cols === 1) return binaryProba(p);
   return float64Array(normalizeRows(matrix(scores.rows, scores.cols, p)).data, [scores.rows, scores.cols]);
 }
 
 /** `np.log` of a probability array. */
 export function logOf(a: NDArray): NDArray {
-  return float64Array((a.data as Float64Array).map(Math.log), a.shape);
+  const p = a.data as Float64Array;
+  const out = new Float64Array(p.length);
+  for (let i = 0; i < p.length; i++) out[i] = Math.log(p[i]);
+  return float64Array(out, a.shape);
 }
