@@ -44,11 +44,12 @@ export function linearForward(X: Matrix, W: Matrix, b?: ArrayLike<number>): Matr
   const mem = reserve(outAt + chunk * group);
   for (let j0 = 0; j0 < q; j0 += group) {
     const g = Math.min(group, q - j0);
-    mem.set(W.data.subarray(j0 * p, (j0 + g) * p), 0);
+    // whole arrays when they fit: a subarray view costs as much as a small model's whole kernel call
+    mem.set(g === q ? W.data : W.data.subarray(j0 * p, (j0 + g) * p), 0);
     for (let j = 0; j < g; j++) mem[biasAt + j] = b === undefined ? 0 : b[b.length === 1 ? 0 : j0 + j];
     for (let i0 = 0; i0 < rows; i0 += chunk) {
       const n = Math.min(chunk, rows - i0);
-      mem.set(x.subarray(i0 * p, (i0 + n) * p), xAt);
+      mem.set(n === rows ? x : x.subarray(i0 * p, (i0 + n) * p), xAt);
       forward(xAt * 8, n, p, 0, g, biasAt * 8, outAt * 8);
       if (g === q) out.set(mem.subarray(outAt, outAt + n * q), i0 * q);
       else
