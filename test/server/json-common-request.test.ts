@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DATATYPE_NAMES } from "../../src/server/codecs/datatypes.js";
 import { parseCommonRequest } from "../../src/server/codecs/json-common-request.js";
 import { seededRandom } from "../seeded-random.js";
 
@@ -95,7 +96,12 @@ describe("parseCommonRequest", () => {
     for (let n = 0; n < 5_000; n++) {
       const inputs = Array.from({ length: 1 + int(3) }, (_, i) => {
         const data = Array.from({ length: int(5) }, () => (rand() - 0.5) * 10 ** int(8));
-        return { name: `in${i}`, datatype: pick(["FP32", "FP64", "INT32"]), shape: [1, data.length], data };
+        return {
+          name: `in${i}`,
+          datatype: pick([...DATATYPE_NAMES, "FP3", "XFP32", "fp32", "UINT644"]),
+          shape: [1, data.length],
+          data,
+        };
       });
       const request = rand() < 0.5 ? { inputs } : { id: `r${n}`, inputs };
       let text = JSON.stringify(request, null, pick([0, 1, "\t"]));

@@ -28,8 +28,19 @@ const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 const EXACT_DIGITS = 15;
 
 const key = (text: string) => Buffer.from(text, "latin1");
-/** the datatype names, to give the constant string rather than make one per request */
-const DATATYPE_KEYS = DATATYPE_NAMES.map((name) => ({ name, bytes: key(name) }));
+/** 6 bytes and the length pack below 2^53 */
+const MAX_PACKED = 6;
+/** Bytes [start, end) packed into one number, when they are few enough to pack exactly (else -1). */
+function packed(bytes: Uint8Array, start: number, end: number): number {
+  if (end - start > MAX_PACKED) return -1;
+  let n = end - start;
+  for (let i = start; i < end; i++) n = n * 256 + bytes[i];
+  return n;
+}
+/** the datatype names by their packed bytes: the constant string rather than a new one per request */
+const DATATYPE_BY_BYTES = new Map(
+  DATATYPE_NAMES.map((name) => [packed(key(name), 0, name.length), name] as const),
+);
 const ID = key("id");
 const INPUTS = key("inputs");
 const NAME = key("name");
@@ -124,14 +135,10 @@ class Scanner {
     if (this.peek() !== QUOTE) return undefined;
     const end = this.stringEnd();
     if (end < 0) return undefined;
-    const start = this.at + 1;
-    for (const known of DATATYPE_KEYS) {
-      if (this.matches(start, end, known.bytes)) {
-        this.at = end + 1;
-        return known.name;
-      }
-    }
-    return this.string();
+    const known = DATATYPE_BY_BYTES.get(packed(this.bytes, this.at + 1, end));
+    if (known === undefined) return this.string();
+    this.at = end + 1;
+    return known;
   }
 
   string(): string | undefined {
