@@ -67,6 +67,9 @@ function isDigit(c: number): boolean {
 
 class Scanner {
   at = 0;
+  /** the key `key()` consumed last */
+  private keyStart = 0;
+  private keyLength = 0;
   constructor(private readonly bytes: Buffer) {}
 
   /** Skips JSON whitespace and gives the next byte (NaN at the end). */
@@ -103,9 +106,6 @@ class Scanner {
     }
     return -1;
   }
-
-  private keyStart = 0;
-  private keyLength = 0;
 
   /** Consumes a key and its colon; `keyIs` then tells which key it was. */
   key(): boolean {
