@@ -9,10 +9,11 @@ REV=${1:-HEAD}
 BASE=$(mktemp -d)
 trap 'rm -rf "$BASE"' EXIT
 git archive "$REV" src | tar -x -C "$BASE"
-# build outputs git does not hold (wasm kernels made by npm run build) come from this checkout
-find src -name '*.wasm' -exec cp --parents {} "$BASE/" \;
 ln -s "$PWD/node_modules" "$BASE/node_modules"
 cp package.json tsconfig.json "$BASE/"
+# the WebAssembly kernels are build outputs git does not hold: built from that revision's .wat sources
+mkdir -p "$BASE/scripts" && cp scripts/build-wasm.ts "$BASE/scripts/"
+(cd "$BASE" && node --import tsx scripts/build-wasm.ts >/dev/null)
 if [ ! -f "${BENCH_DIR:-${TMPDIR:-/tmp}/modelserve-bench-sklearn}/random_forest_100.joblib" ]; then
   echo "no benchmark models yet: run npm run bench:sklearn once (it trains them)" >&2
   exit 1
