@@ -133,14 +133,14 @@ describe("tree ensembles on the pool", () => {
 });
 
 describe("tree pool settings", () => {
-  it("uses one thread inside worker threads (the server's parallel_workers)", async () => {
+  it("uses one thread inside worker threads (the server's parallel_workers), whatever MODELSERVE_THREADS says", async () => {
     const url = new URL("../../src/sklearn/ensemble/parallel.ts", import.meta.url).href;
     const code = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); })
       .then((m) => require("node:worker_threads").parentPort.postMessage(m.parallelOptions().threads));`;
     const worker = new Worker(code, {
       eval: true,
       execArgv: [],
-      env: { ...process.env, MODELSERVE_THREADS: "" },
+      env: { ...process.env, MODELSERVE_THREADS: "4" },
     });
     const threads = await new Promise((resolve, reject) => {
       worker.once("message", resolve);

@@ -11,8 +11,8 @@ import { predictRows, type TreePack } from "./tree_pack.js";
  * that exits turns the pool off for good (single-threaded from then on, with a warning).
  *
  * Settings: MODELSERVE_THREADS (threads per batch, the caller's included; 1 turns the pool off), by default
- * min(os.availableParallelism(), 4) on the main thread and 1 inside worker threads (the server's
- * parallel_workers already spread models over the cores). Batches under `minSteps` tree steps stay on the
+ * min(os.availableParallelism(), 4); always 1 inside worker threads (the server's parallel_workers already
+ * spread models over the cores). Batches under `minSteps` tree steps stay on the
  * calling thread, where handing rows over would cost more than it saves.
  */
 
@@ -26,7 +26,9 @@ export interface ParallelOptions {
 const MAX_DEFAULT_THREADS = 4;
 
 function threadsFromEnv(): number {
-  const fallback = isMainThread ? Math.min(availableParallelism(), MAX_DEFAULT_THREADS) : 1;
+  // inside a worker thread (the server's parallel_workers) the cores are already shared out: one thread
+  if (!isMainThread) return 1;
+  const fallback = Math.min(availableParallelism(), MAX_DEFAULT_THREADS);
   const env = process.env.MODELSERVE_THREADS;
   if (env === undefined || env === "") return fallback;
   const n = Number(env);
