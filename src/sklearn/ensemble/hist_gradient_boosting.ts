@@ -46,7 +46,8 @@ function inverseLink(loss: PyObject): (raw: number) => number {
 
 /**
  * The trees in one TreePack (made at the first predict), each leaf adding its value to its class's column
- * after the baseline; undefined when a tree has a categorical split (those walk row by row, predictRow).
+ * after the baseline; undefined when a tree has a categorical split (then each tree adds its values in turn,
+ * HistTree.addValues).
  */
 function histPack(trees: readonly HistTree[][], baseline: Float64Array): () => TreePack | undefined {
   let pack: TreePack | undefined;

@@ -1,7 +1,15 @@
 import type { NDArray, PyObject } from "../../pickle/values.js";
 import { EstimatorStateError, isNDArray, State, toFloat64, toInt32 } from "../common/index.js";
 import { registerClass } from "../estimator.js";
-import type { LinkedTree } from "../tree/walk_kernel.js";
+import { type LinkedTree, packTrees, type StepPack, treeLeaves } from "../tree/walk_kernel.js";
+
+let leaves = new Int32Array(0);
+
+/** Where a tree's leaves for the rows go: one buffer for every tree and call (a thread runs one at a time). */
+function leafScratch(rows: number): Int32Array {
+  if (leaves.length < rows) leaves = new Int32Array(rows);
+  return leaves;
+}
 
 /**
  * HistGradientBoosting's `TreePredictor`, flattened at load. Its `nodes` array has a 13-field structured
@@ -26,6 +34,8 @@ export class HistTree {
    * right, feature, the child NaN goes to; a leaf's children itself) beside the thresholds
    */
   readonly linked: LinkedTree | undefined;
+  /** `linked` laid out for the batch kernel, at first use */
+  private steps: StepPack | undefined;
 
   constructor(obj: PyObject) {
     const state = new State(obj);
@@ -77,6 +87,29 @@ export class HistTree {
       packed[4 * i + 3] = leaf ? i : this.missingGoLeft[i] ? this.left[i] : this.right[i];
     }
     this.linked = { packed, threshold: this.threshold };
+  }
+
+  /**
+   * raw[i*K + k] += the leaf value of every row i of X (float64, row-major, `cols` wide): through the batch
+   * kernel for a numerical tree, row by row (predictRow) for one with categorical splits.
+   */
+  addValues(
+    X: Float64Array,
+    rows: number,
+    cols: number,
+    raw: Float64Array,
+    K: number,
+    k: number,
+    known: Uint32Array,
+    knownIdx: Int32Array,
+  ): void {
+    if (this.linked === undefined) {
+      for (let i = 0; i < rows; i++) raw[i * K + k] += this.predictRow(X, i * cols, known, knownIdx);
+      return;
+    }
+    this.steps ??= packTrees([this.linked]);
+    const leaves = treeLeaves(this.steps, X, rows, cols, false, leafScratch(rows));
+    for (let i = 0; i < rows; i++) raw[i * K + k] += this.value[leaves[i]];
   }
 
   /**

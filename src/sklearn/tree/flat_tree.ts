@@ -2,7 +2,7 @@ import type { PyObject } from "../../pickle/values.js";
 import { EstimatorStateError, State, toFloat64, toInt32, toNumber } from "../common/index.js";
 import { registerClass } from "../estimator.js";
 import { readNodes } from "./nodes.js";
-import { BLOCK_ROWS, fillBlock, packTrees, type StepPack, stepBlock } from "./walk_kernel.js";
+import { packTrees, type StepPack, treeLeaves } from "./walk_kernel.js";
 
 /**
  * `sklearn.tree._tree.Tree`, flattened at load into typed arrays so that prediction walks plain
@@ -74,14 +74,7 @@ export class FlatTree {
    */
   leaves(X: Float64Array, rows: number, cols: number, out: Int32Array = new Int32Array(rows)): Int32Array {
     this.steps ??= packTrees([this]);
-    const { leafNode } = this.steps;
-    for (let start = 0; start < rows; start += BLOCK_ROWS) {
-      const n = Math.min(BLOCK_ROWS, rows - start);
-      fillBlock(X, cols, start, n, true);
-      const leaves = stepBlock(this.steps, 0);
-      for (let r = 0; r < n; r++) out[start + r] = leafNode[leaves[r]];
-    }
-    return out;
+    return treeLeaves(this.steps, X, rows, cols, true, out);
   }
 
   /** Depth of every node (root 0), for isolation path lengths. */

@@ -329,6 +329,28 @@ export function stepBlock(pack: StepPack, t: number): Int32Array {
   return i32.subarray(block.leaves / 4, block.leaves / 4 + block.rows);
 }
 
+/**
+ * The leaf (its node number in its own tree, as given to packTrees) that each of `rows` rows of X (row-major,
+ * `cols` wide, read as float32 when `round32`) reaches in a pack of one tree.
+ */
+export function treeLeaves(
+  pack: StepPack,
+  X: Float64Array,
+  rows: number,
+  cols: number,
+  round32: boolean,
+  out: Int32Array,
+): Int32Array {
+  const { leafNode } = pack;
+  for (let start = 0; start < rows; start += BLOCK_ROWS) {
+    const n = Math.min(BLOCK_ROWS, rows - start);
+    fillBlock(X, cols, start, n, round32);
+    const leaves = stepBlock(pack, 0);
+    for (let r = 0; r < n; r++) out[start + r] = leafNode[leaves[r]];
+  }
+  return out;
+}
+
 /** What each leaf of a pack adds to its row of the output (TreePack's fields of the same names). */
 export interface LeafValues {
   /** leaf ordinal × width values */
