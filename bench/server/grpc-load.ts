@@ -3,14 +3,23 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { credentials, type ServiceError } from "@grpc/grpc-js";
 import { inferenceService } from "../../test/server/grpc-clients.js";
+import { checkGrpcAnswer } from "./grpc-answer-check.js";
+import { h2loadGrpcLoad, hasH2load } from "./grpc-h2load.js";
 import type { LoadOptions, LoadResult } from "./http-load.js";
+import { percentile } from "./percentile.js";
 import { GRPC_REQUEST } from "./workload.js";
 
 /**
- * gRPC load: `connections` concurrent callers sending ModelInfer back to back for a fixed time. With ghz
- * (bench/server/setup-ghz.sh builds it) when it is there: a Go client is much lighter than the servers it
- * measures. Otherwise grpc-js callers spread over BENCH_GRPC_PROCESSES client processes (default 2), each
- * with its own HTTP/2 channel, since a grpc-js client costs about as much CPU as a grpc-js server.
+ * gRPC load: `connections` ModelInfer calls in flight, back to back, for a fixed time. The generator, the
+ * first one available unless BENCH_GRPC_LOAD names one (h2load, ghz or grpc-js):
+ * - h2load (setup-h2load.sh installs it, grpc-h2load.ts): a C HTTP/2 client posting pre-encoded calls,
+ *   light enough that the server, not the client, is what saturates;
+ * - ghz (setup-ghz.sh builds it): a Go gRPC client, lighter than the servers but at about the CPU per
+ *   call of our server, so it tops out before our server does;
+ * - grpc-js callers spread over BENCH_GRPC_PROCESSES client processes (default 2), each with its own
+ *   HTTP/2 channel, since a grpc-js client costs about as much CPU as a grpc-js server.
+ * Whichever runs, one call from a real gRPC client before and one after each run must answer grpc-status 0
+ * with the echoed row, or the run fails.
  */
 
 type ModelInfer = (request: object, callback: (error: ServiceError | null) => void) => void;
@@ -74,11 +83,6 @@ function runProcess(port: number, connections: number, durationSeconds: number):
   });
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 export const GHZ = `${process.env.MODELSERVE_VENVS ?? "/work/venvs"}/ghz/bin/ghz`;
 
 interface GhzReport {
@@ -122,13 +126,37 @@ async function ghzLoad(port: number, options: LoadOptions): Promise<LoadResult> 
   };
 }
 
-/** Which gRPC load generator this run uses (printed with the figures). */
-export function grpcLoadGenerator(): string {
-  return existsSync(GHZ) ? "ghz" : "grpc-js client processes";
+const GENERATORS = ["h2load", "ghz", "grpc-js"] as const;
+type Generator = (typeof GENERATORS)[number];
+
+const AVAILABLE: Record<Generator, () => boolean> = {
+  h2load: hasH2load,
+  ghz: () => existsSync(GHZ),
+  "grpc-js": () => true,
+};
+
+function chosenGenerator(): Generator {
+  const asked = process.env.BENCH_GRPC_LOAD;
+  if (asked === undefined || asked === "") return GENERATORS.find((g) => AVAILABLE[g]())!;
+  if (!(GENERATORS as readonly string[]).includes(asked)) {
+    throw new Error(`BENCH_GRPC_LOAD must be one of ${GENERATORS.join(", ")}, got '${asked}'`);
+  }
+  const generator = asked as Generator;
+  if (!AVAILABLE[generator]()) {
+    throw new Error(`BENCH_GRPC_LOAD=${generator}, but ${generator} is not installed (see its setup script)`);
+  }
+  return generator;
 }
 
-export async function grpcLoad(port: number, options: LoadOptions): Promise<LoadResult> {
-  if (existsSync(GHZ)) return ghzLoad(port, options);
+const generator = chosenGenerator();
+
+/** Which gRPC load generator this run uses (printed with the figures). */
+export function grpcLoadGenerator(): string {
+  const name = generator === "grpc-js" ? "grpc-js client processes" : generator;
+  return `${name} (answers checked by a grpc-js call before and after each run)`;
+}
+
+async function grpcJsLoad(port: number, options: LoadOptions): Promise<LoadResult> {
   const processes = Math.max(1, Math.min(options.connections, Number(process.env.BENCH_GRPC_PROCESSES ?? 2)));
   const shares = Array.from(
     { length: processes },
@@ -144,4 +172,18 @@ export async function grpcLoad(port: number, options: LoadOptions): Promise<Load
     requests: sorted.length,
     failures: samples.reduce((n, s) => n + s.failures, 0),
   };
+}
+
+const LOADS: Record<Generator, (port: number, options: LoadOptions) => Promise<LoadResult>> = {
+  h2load: h2loadGrpcLoad,
+  ghz: ghzLoad,
+  "grpc-js": grpcJsLoad,
+};
+
+export async function grpcLoad(port: number, options: LoadOptions): Promise<LoadResult> {
+  const who = `the gRPC server on port ${port}`;
+  await checkGrpcAnswer(port, `${who}, before the run`);
+  const result = await LOADS[generator](port, options);
+  await checkGrpcAnswer(port, `${who}, after the run`);
+  return result;
 }
