@@ -6,13 +6,14 @@ import {
   float64s,
   packTrees,
   type StepPack,
+  treeShape,
 } from "../tree/walk_kernel.js";
 
 /**
  * An ensemble's trees in one StepPack with what each leaf adds to its row of the output: a forest's class
  * probabilities or values, a HistGradientBoosting tree's value in its class's column. Plain data (typed
- * arrays and numbers), so that the parallel pool can hand it to its workers: on shared buffers, they read
- * the very same memory.
+ * arrays and numbers), so that the parallel pool can hand it to its workers: on shared buffers, handing it
+ * over copies nothing (each thread copies it once into its kernel's memory, walk_kernel.ts).
  */
 export interface TreePack {
   readonly steps: StepPack;
@@ -52,11 +53,10 @@ export function buildPack(
   let stepsPerRow = 0;
   trees.forEach((t, k) => {
     column[k] = t.column;
-    stepsPerRow += steps.trees[4 * k + 2];
-    const first = steps.trees[4 * k + 1] - steps.trees[4 * k + 3];
-    const end =
-      k + 1 < trees.length ? steps.trees[4 * (k + 1) + 1] - steps.trees[4 * (k + 1) + 3] : steps.leafCount;
-    for (let leaf = first; leaf < end; leaf++) t.leafValues(steps.leafNode[leaf], payload, leaf * width);
+    const { firstLeaf, endLeaf, depth } = treeShape(steps, k);
+    stepsPerRow += depth;
+    for (let leaf = firstLeaf; leaf < endLeaf; leaf++)
+      t.leafValues(steps.leafNode[leaf], payload, leaf * width);
   });
   return {
     steps,

@@ -98,6 +98,14 @@ export function packTrees(list: readonly LinkedTree[], alloc: Alloc = "plain"): 
   return { nodes, threshold, trees, leafNode, leafCount };
 }
 
+/** Tree `t`'s leaf ordinals over the pack, [first, end), and its depth (the kernel's most steps). */
+export function treeShape(pack: StepPack, t: number): { firstLeaf: number; endLeaf: number; depth: number } {
+  const { trees } = pack;
+  const ordinal = (k: number) =>
+    k < trees.length / 4 ? trees[4 * k + FIRST_LEAF] - trees[4 * k + SHIFT] : pack.leafCount;
+  return { firstLeaf: ordinal(t), endLeaf: ordinal(t + 1), depth: trees[4 * t + DEPTH] };
+}
+
 /** Node's WebAssembly global, typed here: the project's libs (ES2023, node) do not declare it. */
 const wasm = (
   globalThis as unknown as {
