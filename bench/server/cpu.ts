@@ -7,15 +7,28 @@ import { readdirSync, readFileSync } from "node:fs";
 
 const TICKS_PER_SECOND = 100;
 
+/** /proc/<pid>/stat's fields after the parenthesised command name, which may itself hold spaces. */
+function statFields(pid: number | "self"): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
 function ticksOf(pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // fields after the parenthesised command name, which may itself hold spaces
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const fields = statFields(pid);
     return Number(fields[11]) + Number(fields[12]);
   } catch {
     return 0;
   }
+}
+
+/**
+ * User + system CPU seconds of this process's children that have exited and been waited for: the delta
+ * across a load generator's run is that generator's CPU when it was the only child to exit meanwhile.
+ */
+export function exitedChildrenCpuSeconds(): number {
+  const fields = statFields("self");
+  return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
 }
 
 function childrenOf(pid: number): number[] {

@@ -2,6 +2,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exitedChildrenCpuSeconds } from "./cpu.js";
 import type { LoadOptions, LoadResult } from "./http-load.js";
 import { percentile } from "./percentile.js";
 import { GRPC_FRAMED_REQUEST } from "./workload.js";
@@ -80,11 +81,13 @@ export async function h2loadGrpcLoad(port: number, options: LoadOptions): Promis
       `--log-file=${log}`,
       `http://127.0.0.1:${port}${MODEL_INFER_PATH}`,
     ];
+    const cpuBefore = exitedChildrenCpuSeconds();
     const out = await new Promise<string>((resolve, reject) => {
       execFile("h2load", args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
         error ? reject(new Error(`h2load failed: ${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout),
       );
     });
+    const cpuSeconds = exitedChildrenCpuSeconds() - cpuBefore;
     const figures = summary(out);
     // the calls still in flight when the duration ends are neither done nor failed; fewer than asked for
     // means the server capped concurrent streams below the load we meant to apply
@@ -94,6 +97,11 @@ export async function h2loadGrpcLoad(port: number, options: LoadOptions): Promis
         `  h2load: only ${inFlight} of ${options.connections} calls in flight at the end (server's stream limit?)\n`,
       );
     }
+    // printed so a run shows whether the load generator had CPU to spare (it should, by far)
+    process.stderr.write(
+      `  h2load: ${((cpuSeconds * 1e6) / Math.max(1, figures.done)).toFixed(1)} µs CPU per call, ` +
+        `${((100 * cpuSeconds) / figures.seconds).toFixed(0)}% of a core\n`,
+    );
     const rows = logRows(await readFile(log, "utf8"));
     const ok = rows.filter((r) => r.status === 200);
     const sorted = Float64Array.from(ok, (r) => r.micros / 1000).sort();
