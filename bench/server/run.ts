@@ -11,7 +11,9 @@ import { MODEL, REST_BODY, REST_PATH, ROW } from "./workload.js";
 /**
  * The server benchmark (`npm run bench:server`): the same single-row V2 request, keep-alive, fixed
  * concurrency and duration, against (a) a raw node:http server answering a constant JSON (this machine's
- * ceiling), (b) modelserve with the noop runtime, (c) MLServer with an equivalent echo model; prints
+ * ceiling), (a') a raw node:http server that parses the body and writes the echo with JSON.parse/stringify
+ * (json-echo-server.ts, the least work any V2 server has on top of the ceiling), (b) modelserve with the noop
+ * runtime, (c) MLServer with an equivalent echo model; prints
  * req/s, p50/p99 latency and the ratios the inference server's issue sets as goals.
  * Settings (environment): BENCH_CONNECTIONS (default 64), BENCH_DURATION seconds per run (default 5),
  * BENCH_ROUNDS (default 5; the median round is reported), BENCH_WARMUP seconds (default 2), BENCH_PIN=0 (no CPU
@@ -34,6 +36,7 @@ const rounds = intFromEnv("BENCH_ROUNDS", 5);
 const mlserverVenv = `${process.env.MODELSERVE_VENVS ?? "/work/venvs"}/mlserver`;
 const baselineTree = process.env.BENCH_BASELINE;
 const BASELINE = "modelserve baseline";
+const JSON_ECHO = "node:http JSON echo";
 
 interface Measured extends LoadResult {
   /** server CPU time per answered request, in microseconds */
@@ -180,6 +183,17 @@ function ratios(rows: Row[]): string[] {
     const c = ratioOf(ceiling, ours, cpu);
     out.push(`  by server CPU per request (req/s one core would give): ${(100 * c).toFixed(1)}%`);
   }
+  const jsonEcho = find(JSON_ECHO, "REST");
+  if (ceiling && jsonEcho) {
+    out.push(
+      `${JSON_ECHO} (parse, id, stringify; no validation) / node:http ceiling, by server CPU per request: ${(100 * ratioOf(ceiling, jsonEcho, cpu)).toFixed(1)}%`,
+    );
+  }
+  if (jsonEcho && ours) {
+    out.push(
+      `modelserve REST / ${JSON_ECHO}, by server CPU per request: ${(100 * ratioOf(jsonEcho, ours, cpu)).toFixed(1)}%`,
+    );
+  }
   const baseline = find(BASELINE, "REST");
   if (ceiling && baseline) {
     out.push(
@@ -216,6 +230,9 @@ async function main(): Promise<void> {
     const ceiling = await startNodeServer(here("./ceiling-server.ts"));
     servers.push(ceiling);
     await checkAnswer(ceiling.ports.http, "the ceiling server");
+    const jsonEcho = await startNodeServer(here("./json-echo-server.ts"));
+    servers.push(jsonEcho);
+    await checkAnswer(jsonEcho.ports.http, "the JSON echo server");
     const ours = await startNodeServer(here("./modelserve-server.ts"));
     servers.push(ours);
     await checkAnswer(ours.ports.http, "modelserve");
@@ -227,6 +244,13 @@ async function main(): Promise<void> {
         load: httpLoad,
         port: ceiling.ports.http,
       },
+      {
+        target: JSON_ECHO,
+        transport: "REST",
+        server: jsonEcho,
+        load: httpLoad,
+        port: jsonEcho.ports.http,
+      },
       { target: "modelserve noop", transport: "REST", server: ours, load: httpLoad, port: ours.ports.http },
       { target: "modelserve noop", transport: "gRPC", server: ours, load: grpcLoad, port: ours.ports.grpc! },
     ];
@@ -235,7 +259,8 @@ async function main(): Promise<void> {
       servers.push(baseline);
       await checkAnswer(baseline.ports.http, BASELINE);
       // measured right after ours, round by round
-      jobs.splice(2, 0, {
+      const after = jobs.findIndex((j) => j.target === "modelserve noop" && j.transport === "REST") + 1;
+      jobs.splice(after, 0, {
         target: BASELINE,
         transport: "REST",
         server: baseline,
