@@ -99,7 +99,7 @@ export async function h2loadGrpcLoad(port: number, options: LoadOptions): Promis
     }
     // printed so a run shows whether the load generator had CPU to spare (it should, by far)
     process.stderr.write(
-      `  h2load: ${((cpuSeconds * 1e6) / Math.max(1, figures.done)).toFixed(1)} µs CPU per call, ` +
+      `  h2load against port ${port}: ${((cpuSeconds * 1e6) / Math.max(1, figures.done)).toFixed(1)} µs CPU per call, ` +
         `${((100 * cpuSeconds) / figures.seconds).toFixed(0)}% of a core\n`,
     );
     const rows = logRows(await readFile(log, "utf8"));
