@@ -105,8 +105,9 @@ export async function h2loadGrpcLoad(port: number, options: LoadOptions): Promis
     const rows = logRows(await readFile(log, "utf8"));
     const ok = rows.filter((r) => r.status === 200);
     const sorted = Float64Array.from(ok, (r) => r.micros / 1000).sort();
-    // h2load counts 2xx other than 200 and 3xx as succeeded; for a gRPC call only 200 is an answer
-    const oddSuccesses = rows.filter((r) => r.status !== 200 && r.status < 400).length;
+    // h2load counts 2xx other than 200 and 3xx as succeeded (4xx, 5xx and errors are already in `failed`);
+    // for a gRPC call only 200 is an answer
+    const oddSuccesses = rows.filter((r) => r.status !== 200 && r.status >= 200 && r.status < 400).length;
     return {
       requestsPerSecond: ok.length / figures.seconds,
       p50Ms: percentile(sorted, 50),
