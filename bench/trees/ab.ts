@@ -7,7 +7,9 @@
  *
  *   node --import tsx bench/trees/ab.ts BASE_DIR    (BASE_DIR holds the other revision's src/)
  *
- * Environment: BENCH_DIR (bench/sklearn's models, default <tmp>/modelserve-bench-sklearn), ROUNDS (default 15).
+ * Environment: BENCH_DIR (bench/sklearn's models, default <tmp>/modelserve-bench-sklearn), ROUNDS (default 15),
+ * AB_MODELS (comma-separated <name>.joblib with <name>.X.f64 and <name>.json in BENCH_DIR; default the forest and
+ * HistGradientBoosting).
  */
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,11 +22,8 @@ import type { Estimator, Method } from "../../src/sklearn/estimator.js";
 
 const DIR = process.env.BENCH_DIR ?? join(tmpdir(), "modelserve-bench-sklearn");
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
-const MODELS = ["random_forest_100", "hist_gradient_boosting_100"];
-const METHODS: Record<string, Method[]> = {
-  random_forest_100: ["predict", "predict_proba"],
-  hist_gradient_boosting_100: ["predict", "predict_proba"],
-};
+const MODELS = (process.env.AB_MODELS ?? "random_forest_100,hist_gradient_boosting_100").split(",");
+const METHODS: Method[] = (process.env.AB_METHODS ?? "predict,predict_proba").split(",") as Method[];
 
 type Loader = (path: string) => Promise<Estimator>;
 
@@ -83,7 +82,7 @@ async function main(): Promise<void> {
     const path = join(DIR, `${name}.joblib`);
     const est = { old: await load.old(path), new: await load.new(path) };
     const X = batch(name);
-    for (const method of METHODS[name]) {
+    for (const method of METHODS) {
       if (!sameData(est.old.call(method, X) as NDArray, est.new.call(method, X) as NDArray)) {
         throw new Error(`${name}.${method}: the two sides' outputs differ`);
       }

@@ -78,6 +78,10 @@ const CASES: [string, Method[], number][] = [
   ["hgb_clf_iris_multiclass", ["predict_proba", "decision_function"], 0],
   ["hgb_clf_bc", ["predict_proba"], 0],
   ["hgb_reg_diabetes_nan", ["predict"], 5],
+  // GradientBoosting: each row starts from its init estimator's raw prediction
+  ["gb_clf_bc", ["predict_proba"], 0],
+  ["gb_clf_iris_multiclass", ["decision_function"], 0],
+  ["gb_reg_diabetes_huber", ["predict"], 0],
 ];
 
 describe("tree ensembles on the pool", () => {

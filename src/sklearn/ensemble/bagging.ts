@@ -13,8 +13,9 @@ import {
 } from "../common/index.js";
 import { callFloat, logaddexp, matrixInput, memberEstimator, unfittedEstimator } from "../common/meta.js";
 import { type Estimator, type Method, registerClass } from "../estimator.js";
-import { treeModelOf } from "../tree/classes.js";
+import { onRows, treeModelOf } from "../tree/classes.js";
 import type { TreeModel } from "../tree/model.js";
+import type { KernelRows } from "../tree/walk_kernel.js";
 
 /**
  * Bagging{Classifier,Regressor}: every member sees its own columns (`estimators_features_`, from
@@ -69,16 +70,17 @@ function buildClassifier(obj: PyObject): Estimator {
   const maps = bag.map((m) => memberClasses(m, C));
 
   /** The member's probabilities (rows × its classes), or its log-probabilities. */
-  const memberOutput = (m: BagMember, X: Matrix, method: Method): Float64Array => {
+  const memberOutput = (m: BagMember, X: Matrix, input: KernelRows, method: Method): Float64Array => {
     if (m.tree !== undefined) {
       const p = new Float64Array(X.rows * m.tree.probaWidth);
-      m.tree.addProba(X.data, X.rows, X.cols, p);
+      m.tree.addProba(input, p);
       return method === "predict_log_proba" ? p.map(Math.log) : p;
     }
     return callFloat(m.est, method, matrixInput(selectColumns(X, m.features))).data;
   };
 
-  const proba = (X: Matrix): Float64Array => {
+  const proba = (X: Matrix): Float64Array => onRows(X, (input) => probaOn(X, input));
+  const probaOn = (X: Matrix, input: KernelRows): Float64Array => {
     const out = new Float64Array(X.rows * C);
     bag.forEach((m, b) => {
       const map = maps[b];
@@ -88,7 +90,7 @@ function buildClassifier(obj: PyObject): Estimator {
         for (let i = 0; i < X.rows; i++) out[i * C + pred[i]] += 1;
         return;
       }
-      const p = memberOutput(m, X, "predict_proba");
+      const p = memberOutput(m, X, input, "predict_proba");
       const w = map.length;
       for (let i = 0; i < X.rows; i++) for (let k = 0; k < w; k++) out[i * C + map[k]] += p[i * w + k];
     });
@@ -101,14 +103,16 @@ function buildClassifier(obj: PyObject): Estimator {
       return proba(X).map(Math.log);
     }
     const out = new Float64Array(X.rows * C).fill(Number.NEGATIVE_INFINITY);
-    bag.forEach((m, b) => {
-      const map = maps[b];
-      const lp = memberOutput(m, X, "predict_log_proba");
-      const w = map.length;
-      for (let i = 0; i < X.rows; i++) {
-        for (let k = 0; k < w; k++) out[i * C + map[k]] = logaddexp(out[i * C + map[k]], lp[i * w + k]);
-      }
-    });
+    onRows(X, (input) =>
+      bag.forEach((m, b) => {
+        const map = maps[b];
+        const lp = memberOutput(m, X, input, "predict_log_proba");
+        const w = map.length;
+        for (let i = 0; i < X.rows; i++) {
+          for (let k = 0; k < w; k++) out[i * C + map[k]] = logaddexp(out[i * C + map[k]], lp[i * w + k]);
+        }
+      }),
+    );
     const logN = Math.log(n);
     for (let i = 0; i < out.length; i++) out[i] -= logN;
     return out;
@@ -144,13 +148,15 @@ function buildRegressor(obj: PyObject): Estimator {
   const bag = bagMembers(state);
   const predict: MatrixMethod = (X) => {
     const out = new Float64Array(X.rows);
-    for (const m of bag) {
-      if (m.tree !== undefined) m.tree.addValue(X.data, X.rows, X.cols, out);
-      else {
-        const p = callFloat(m.est, "predict", matrixInput(selectColumns(X, m.features))).data;
-        for (let i = 0; i < X.rows; i++) out[i] += p[i];
+    onRows(X, (input) => {
+      for (const m of bag) {
+        if (m.tree !== undefined) m.tree.addValue(input, out);
+        else {
+          const p = callFloat(m.est, "predict", matrixInput(selectColumns(X, m.features))).data;
+          for (let i = 0; i < X.rows; i++) out[i] += p[i];
+        }
       }
-    }
+    });
     for (let i = 0; i < out.length; i++) out[i] /= bag.length;
     return float64Array(out);
   };

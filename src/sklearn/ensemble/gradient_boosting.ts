@@ -29,6 +29,8 @@ import {
 import { type Estimator, registerClass } from "../estimator.js";
 import type { TreeModel } from "../tree/model.js";
 import { treeModels } from "./forest.js";
+import { predictPack } from "./parallel.js";
+import { buildPack, type PackedTree, type TreePack } from "./tree_pack.js";
 
 /**
  * GradientBoosting{Classifier,Regressor}: raw predictions start from the `init_` estimator (or zero) and
@@ -157,13 +159,38 @@ function encodedClasses(raw: Float64Array, rows: number, K: number, loss: LossIn
   return out;
 }
 
+/**
+ * The stages' trees in one TreePack (made at the first predict): tree k of a stage adds learning_rate × its
+ * leaf value to column k, as scikit-learn's predict_stages does (the product is the same computed here once).
+ */
+function stagesPack(trees: readonly TreeModel[], K: number, lr: number): () => TreePack {
+  let pack: TreePack | undefined;
+  return () => {
+    pack ??= buildPack(
+      trees.map(
+        (t, i): PackedTree => ({
+          packed: t.tree.packed,
+          threshold: t.tree.threshold,
+          column: i % K,
+          leafValues: (n, into, at) => {
+            into[at] = lr * t.tree.values[n];
+          },
+        }),
+      ),
+      { width: 1, stride: K, round32: true },
+      "shared",
+    );
+    return pack;
+  };
+}
+
 function buildGradientBoosting(obj: PyObject): Estimator {
   const state = new State(obj);
   if (!state.has("estimators_")) return unfittedEstimator(obj);
   const grid = state.array("estimators_");
   if (!isNDArray(grid) || grid.shape.length !== 2)
     throw state.typeError("estimators_", grid, "a 2-D array of trees");
-  const [stages, K] = grid.shape;
+  const [, K] = grid.shape;
   const trees: TreeModel[] = treeModels(grid.data, `${state.owner}.estimators_`);
   const lr = state.number("learning_rate");
   const initValue = state.get("init_");
@@ -171,13 +198,11 @@ function buildGradientBoosting(obj: PyObject): Estimator {
   const loss = lossInfo(state);
   const eps = !loss.legacy && atLeast(pickledVersion(state.map), 1, 8) ? FLOAT64_EPS : FLOAT32_EPS;
 
+  const pack = stagesPack(trees, K, lr);
   const rawPredict = (X: Matrix): Float64Array => {
     // scikit-learn validates X to float32 before the init estimator sees it
     const raw = initRaw(init, loss, eps, matrix(X.rows, X.cols, X.data.map(Math.fround)), K);
-    for (let s = 0; s < stages; s++) {
-      for (let k = 0; k < K; k++) trees[s * K + k].addValue(X.data, X.rows, X.cols, raw, lr, K, k);
-    }
-    return raw;
+    return predictPack(pack(), X.data, X.rows, X.cols, raw);
   };
 
   let methods: Partial<Record<string, MatrixMethod>>;

@@ -16,7 +16,7 @@ import {
 } from "../common/index.js";
 import { callFloat, isEstimator, matrixInput, unfittedEstimator } from "../common/meta.js";
 import { type Estimator, registerClass } from "../estimator.js";
-import type { LinkedTree } from "../tree/walk_kernel.js";
+import { type LinkedTree, withKernelRows } from "../tree/walk_kernel.js";
 import { HistTree, knownCategoryBitsets } from "./hist_predictor.js";
 import { predictPack } from "./parallel.js";
 import { buildPack, type PackedTree, type TreePack } from "./tree_pack.js";
@@ -99,12 +99,12 @@ function buildHistGradientBoosting(obj: PyObject): Estimator {
     if (numerical !== undefined) return predictPack(numerical, Xt.data, Xt.rows, Xt.cols);
     const raw = new Float64Array(Xt.rows * K);
     for (let i = 0; i < Xt.rows; i++) raw.set(baseline, i * K);
-    for (const it of trees) {
-      for (let k = 0; k < K; k++) {
-        for (let i = 0; i < Xt.rows; i++)
-          raw[i * K + k] += it[k].predictRow(Xt.data, i * Xt.cols, known, knownIdx);
+    withKernelRows(Xt.data, Xt.rows, Xt.cols, false, (input) => {
+      for (const it of trees) {
+        for (let k = 0; k < K; k++)
+          it[k].addValues(Xt.data, Xt.rows, Xt.cols, input, raw, K, k, known, knownIdx);
       }
-    }
+    });
     return raw;
   };
 

@@ -1,7 +1,13 @@
 import type { NDArray, PyObject } from "../../pickle/values.js";
 import { EstimatorStateError, isNDArray, State, toFloat64, toInt32 } from "../common/index.js";
 import { registerClass } from "../estimator.js";
-import { type LinkedTree, packTrees, type StepPack, treeLeaves } from "../tree/walk_kernel.js";
+import {
+  type KernelRows,
+  type LinkedTree,
+  packTrees,
+  type StepPack,
+  treeLeaves,
+} from "../tree/walk_kernel.js";
 
 let leaves = new Int32Array(0);
 
@@ -91,12 +97,14 @@ export class HistTree {
 
   /**
    * raw[i*K + k] += the leaf value of every row i of X (float64, row-major, `cols` wide): through the batch
-   * kernel for a numerical tree, row by row (predictRow) for one with categorical splits.
+   * kernel on `input` (X's rows there, withKernelRows) for a numerical tree, row by row (predictRow) for one
+   * with categorical splits.
    */
   addValues(
     X: Float64Array,
     rows: number,
     cols: number,
+    input: KernelRows,
     raw: Float64Array,
     K: number,
     k: number,
@@ -108,7 +116,7 @@ export class HistTree {
       return;
     }
     this.steps ??= packTrees([this.linked]);
-    const leaves = treeLeaves(this.steps, X, rows, cols, false, leafScratch(rows));
+    const leaves = treeLeaves(this.steps, input, leafScratch(rows));
     for (let i = 0; i < rows; i++) raw[i * K + k] += this.value[leaves[i]];
   }
 

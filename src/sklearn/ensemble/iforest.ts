@@ -9,6 +9,7 @@ import {
 } from "../common/index.js";
 import { atLeast, pickledVersion, unfittedEstimator } from "../common/meta.js";
 import { type Estimator, registerClass } from "../estimator.js";
+import { onRows } from "../tree/classes.js";
 import { bagMembers } from "./bagging.js";
 
 /**
@@ -45,10 +46,12 @@ function buildIsolationForest(obj: PyObject): Estimator {
   const scoreSamples = (X: Matrix): Float64Array => {
     const depths = new Float64Array(X.rows);
     const leaf = new Int32Array(X.rows);
-    for (const { tree, term } of forest) {
-      tree.leaves(X.data, X.rows, X.cols, leaf);
-      for (let i = 0; i < X.rows; i++) depths[i] += term[leaf[i]];
-    }
+    onRows(X, (input) => {
+      for (const { tree, term } of forest) {
+        tree.leaves(input, leaf);
+        for (let i = 0; i < X.rows; i++) depths[i] += term[leaf[i]];
+      }
+    });
     return depths.map((d) => -(2 ** -(denominator !== 0 ? d / denominator : 1)));
   };
   const decision = (X: Matrix) => scoreSamples(X).map((s) => s - offset);

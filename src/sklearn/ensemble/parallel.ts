@@ -74,6 +74,8 @@ export interface Job {
   chunkRows: number;
   out: Float64Array;
   control: Int32Array;
+  /** each row's starting values, when the caller has them (rows × stride) */
+  start: Float64Array | undefined;
 }
 
 export type ToWorker =
@@ -170,7 +172,7 @@ class Pool {
     this.workers[0]?.postMessage({ type: "crash" } satisfies ToWorker);
   }
 
-  predict(pack: TreePack, X: Float64Array, rows: number, cols: number): Float64Array {
+  predict(pack: TreePack, X: Float64Array, rows: number, cols: number, start?: Float64Array): Float64Array {
     const S = pack.stride;
     const out = new Float64Array(rows * S);
     let packId = this.packIds.get(pack);
@@ -193,14 +195,15 @@ class Pool {
       chunkRows,
       out: new Float64Array(new SharedArrayBuffer(8 * rows * S)),
       control,
+      start: start === undefined ? undefined : sharedCopy(start),
     };
     for (const w of this.workers) w.postMessage({ type: "job", ...job } satisfies ToWorker);
-    const start = performance.now();
-    const mine = new Set(claimChunks(job, (r0, r1) => predictRows(pack, X, cols, r0, r1, out)));
+    const began = performance.now();
+    const mine = new Set(claimChunks(job, (r0, r1) => predictRows(pack, X, cols, r0, r1, out, start)));
     // a worker busy with its last chunk ends it within about one chunk's time of this thread's last one: give
     // it two (at 5 ns a step when this thread computed no chunk to time), then take its chunk back
     const end = performance.now();
-    const chunkMs = mine.size > 0 ? (end - start) / mine.size : chunkRows * pack.stepsPerRow * 5e-6;
+    const chunkMs = mine.size > 0 ? (end - began) / mine.size : chunkRows * pack.stepsPerRow * 5e-6;
     const deadline = end + 2 * chunkMs + 1;
     const stats = { chunks, byWorkers: 0, takenBack: 0 };
     for (let c = 0; c < chunks; c++) {
@@ -216,7 +219,7 @@ class Pool {
         }
         const left = deadline - performance.now();
         if (left <= 0 && Atomics.compareExchange(control, 1 + c, PENDING, TAKEN_BACK) === PENDING) {
-          predictRows(pack, X, cols, r0, r1, out);
+          predictRows(pack, X, cols, r0, r1, out, start);
           stats.takenBack++;
           break;
         }
@@ -226,6 +229,12 @@ class Pool {
     lastStats = stats;
     return out;
   }
+}
+
+function sharedCopy(a: Float64Array): Float64Array {
+  const copy = new Float64Array(new SharedArrayBuffer(a.byteLength));
+  copy.set(a);
+  return copy;
 }
 
 let pool: Pool | undefined;
@@ -259,11 +268,20 @@ export function resetPoolForTest(): void {
   pool = undefined;
 }
 
-/** The pack's predictions for all `rows` rows of X (rows × pack.stride), on the pool when the batch is big. */
-export function predictPack(pack: TreePack, X: Float64Array, rows: number, cols: number): Float64Array {
+/**
+ * The pack's predictions for all `rows` rows of X (rows × pack.stride), from each row's `start` values when
+ * given (rows × pack.stride); on the pool when the batch is big.
+ */
+export function predictPack(
+  pack: TreePack,
+  X: Float64Array,
+  rows: number,
+  cols: number,
+  start?: Float64Array,
+): Float64Array {
   const p = rows * pack.stepsPerRow >= parallelOptions().minSteps ? currentPool() : undefined;
-  if (p !== undefined) return p.predict(pack, X, rows, cols);
+  if (p !== undefined) return p.predict(pack, X, rows, cols, start);
   const out = new Float64Array(rows * pack.stride);
-  predictRows(pack, X, cols, 0, rows, out);
+  predictRows(pack, X, cols, 0, rows, out, start);
   return out;
 }

@@ -31,7 +31,7 @@ parentPort?.on("message", (message: ToWorker) => {
   const { control } = job;
   claimChunks(job, (r0, r1) => {
     if (crashInNextJob) throw new Error("tree worker: crashing as the test asked, holding a chunk");
-    predictRows(pack, job.X, job.cols, r0, r1, job.out);
+    predictRows(pack, job.X, job.cols, r0, r1, job.out, job.start);
     const c = r0 / job.chunkRows;
     if (Atomics.compareExchange(control, 1 + c, PENDING, DONE) === PENDING) Atomics.notify(control, 1 + c);
   });

@@ -71,7 +71,8 @@ export function buildPack(
 }
 
 /**
- * out[r * stride + c] for rows [r0, r1) of X (row-major, `cols` wide): the init values plus every tree's
+ * out[r * stride + c] for rows [r0, r1) of X (row-major, `cols` wide): the row's starting values (`start`,
+ * rows × stride, else the pack's init values, else zeros) plus every tree's
  * leaf payload, added tree after tree as scikit-learn does, a block of rows at a time so that the block's
  * features stay in cache while every tree walks it.
  */
@@ -82,9 +83,10 @@ export function predictRows(
   r0: number,
   r1: number,
   out: Float64Array,
+  start?: Float64Array,
 ): void {
-  for (let start = r0; start < r1; start += BLOCK_ROWS) {
-    fillBlock(X, cols, start, Math.min(BLOCK_ROWS, r1 - start), pack.round32, pack.stride);
-    addLeafValues(pack.steps, pack, out, start);
+  for (let from = r0; from < r1; from += BLOCK_ROWS) {
+    fillBlock(X, cols, from, Math.min(BLOCK_ROWS, r1 - from), pack.round32, pack.stride);
+    addLeafValues(pack.steps, pack, out, from, start);
   }
 }

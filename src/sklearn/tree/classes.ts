@@ -11,6 +11,7 @@ import { unfittedEstimator } from "../common/meta.js";
 import { type Estimator, registerClass } from "../estimator.js";
 import { FlatTree } from "./flat_tree.js";
 import { classesPerOutput, labelsFor, TreeModel } from "./model.js";
+import { type KernelRows, withKernelRows } from "./walk_kernel.js";
 
 /**
  * DecisionTree{Classifier,Regressor} and ExtraTree{Classifier,Regressor}: they differ only in how they
@@ -31,13 +32,23 @@ export function logOf(p: Float64Array): Float64Array {
   return p.map(Math.log);
 }
 
+/** fn on X's rows in the tree kernel, as trees read them (float32). */
+export function onRows<T>(X: Matrix, fn: (input: KernelRows) => T): T {
+  return withKernelRows(X.data, X.rows, X.cols, true, fn);
+}
+
 function classifierMethods(model: TreeModel): Partial<Record<string, MatrixMethod>> {
   const { classes } = model;
-  const predict: MatrixMethod = (X) => labelsFor(classes, model.classIndices(X.data, X.rows, X.cols), X.rows);
+  const predict: MatrixMethod = (X) =>
+    labelsFor(
+      classes,
+      onRows(X, (input) => model.classIndices(input)),
+      X.rows,
+    );
   if (model.nOutputs !== 1) return { predict };
   const proba = (X: Matrix) => {
     const out = new Float64Array(X.rows * model.probaWidth);
-    model.addProba(X.data, X.rows, X.cols, out);
+    onRows(X, (input) => model.addProba(input, out));
     return out;
   };
   return {
@@ -51,7 +62,7 @@ function regressorMethods(model: TreeModel): Partial<Record<string, MatrixMethod
   return {
     predict: (X) => {
       const out = new Float64Array(X.rows * model.nOutputs);
-      model.addValue(X.data, X.rows, X.cols, out);
+      onRows(X, (input) => model.addValue(input, out));
       return float64Array(out, model.nOutputs === 1 ? [X.rows] : [X.rows, model.nOutputs]);
     },
   };

@@ -2,7 +2,7 @@ import type { PyObject } from "../../pickle/values.js";
 import { EstimatorStateError, State, toFloat64, toInt32, toNumber } from "../common/index.js";
 import { registerClass } from "../estimator.js";
 import { readNodes } from "./nodes.js";
-import { packTrees, type StepPack, treeLeaves } from "./walk_kernel.js";
+import { type KernelRows, packTrees, type StepPack, treeLeaves, withKernelRows } from "./walk_kernel.js";
 
 /**
  * `sklearn.tree._tree.Tree`, flattened at load into typed arrays so that prediction walks plain
@@ -65,16 +65,17 @@ export class FlatTree {
    * compared with the float64 thresholds; NaN goes where the split sent missing values at fit time.
    */
   leaf(x: Float32Array | Float64Array, base: number): number {
-    return this.leaves(Float64Array.from(x.subarray(base, base + this.nFeatures)), 1, this.nFeatures)[0];
+    const row = Float64Array.from(x.subarray(base, base + this.nFeatures));
+    return withKernelRows(row, 1, this.nFeatures, true, (input) => this.leaves(input)[0]);
   }
 
   /**
-   * The leaf (node number) of each of `rows` rows of X (float64, row-major, `cols` wide; compared as float32,
-   * as `leaf` does), through the batch kernel (walk_kernel.ts) on this tree's own StepPack, made at first use.
+   * The leaf (node number) of each row of X (withKernelRows, read as float32 as `leaf` does), through the batch
+   * kernel (walk_kernel.ts) on this tree's own StepPack, made at first use.
    */
-  leaves(X: Float64Array, rows: number, cols: number, out: Int32Array = new Int32Array(rows)): Int32Array {
+  leaves(input: KernelRows, out: Int32Array = new Int32Array(input.rows)): Int32Array {
     this.steps ??= packTrees([this]);
-    return treeLeaves(this.steps, X, rows, cols, true, out);
+    return treeLeaves(this.steps, input, out);
   }
 
   /** Depth of every node (root 0), for isolation path lengths. */

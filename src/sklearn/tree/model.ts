@@ -1,6 +1,7 @@
 import type { NDArray, NumericStorage } from "../../pickle/values.js";
 import { EstimatorStateError, isNDArray, pairwiseSum } from "../common/index.js";
 import type { FlatTree } from "./flat_tree.js";
+import type { KernelRows } from "./walk_kernel.js";
 
 let leafScratch: Int32Array = new Int32Array(0);
 
@@ -68,10 +69,11 @@ export class TreeModel {
     return copy;
   }
 
-  /** out[row*width + j] += proba of the row's leaf (every output), for rows of X (row-major, read as float32). */
-  addProba(X: Float64Array, rows: number, cols: number, out: Float64Array): void {
+  /** out[row*width + j] += proba of the row's leaf (every output), for the rows of X (withKernelRows, float32). */
+  addProba(input: KernelRows, out: Float64Array): void {
     const { proba, probaWidth: w } = this;
-    const leaf = this.tree.leaves(X, rows, cols, leafBuffer(rows));
+    const { rows } = input;
+    const leaf = this.tree.leaves(input, leafBuffer(rows));
     if (w === 2) {
       // binary classifiers, the common case, without the inner loop's overhead
       for (let i = 0; i < rows; i++) {
@@ -88,34 +90,24 @@ export class TreeModel {
     }
   }
 
-  /**
-   * Regression: out[row*stride + col + k] += scale * value of the row's leaf, for every output k. The
-   * defaults fill a rows × nOutputs matrix; gradient boosting adds one tree per column of its K columns.
-   */
-  addValue(
-    X: Float64Array,
-    rows: number,
-    cols: number,
-    out: Float64Array,
-    scale = 1,
-    stride = this.nOutputs,
-    col = 0,
-  ): void {
+  /** Regression: out[row*nOutputs + k] += the value of the row's leaf, for every output k. */
+  addValue(input: KernelRows, out: Float64Array): void {
     const { nOutputs } = this;
     const { values } = this.tree;
-    const leaf = this.tree.leaves(X, rows, cols, leafBuffer(rows));
+    const { rows } = input;
+    const leaf = this.tree.leaves(input, leafBuffer(rows));
     for (let i = 0; i < rows; i++) {
+      const at = i * nOutputs;
       const src = leaf[i] * nOutputs;
-      const dst = i * stride + col;
-      if (scale === 1) for (let k = 0; k < nOutputs; k++) out[dst + k] += values[src + k];
-      else for (let k = 0; k < nOutputs; k++) out[dst + k] += scale * values[src + k];
+      for (let k = 0; k < nOutputs; k++) out[at + k] += values[src + k];
     }
   }
 
   /** Class index (into each output's classes) per row and output, from the raw leaf values. */
-  classIndices(X: Float64Array, rows: number, cols: number): Int32Array {
+  classIndices(input: KernelRows): Int32Array {
     const { nOutputs, argmaxClass } = this;
-    const leaf = this.tree.leaves(X, rows, cols, leafBuffer(rows));
+    const { rows } = input;
+    const leaf = this.tree.leaves(input, leafBuffer(rows));
     const out = new Int32Array(rows * nOutputs);
     for (let i = 0; i < rows; i++) {
       for (let k = 0; k < nOutputs; k++) out[i * nOutputs + k] = argmaxClass[leaf[i] * nOutputs + k];

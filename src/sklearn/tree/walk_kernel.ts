@@ -281,9 +281,24 @@ export function fillBlock(
   outputs = 1,
 ): void {
   reserveBlock(cols, outputs);
+  copyRows(X, cols, r0, rows, round32, block.x, block.nan);
+  block.rows = rows;
+  block.rowBytes = 8 * cols;
+}
+
+/** Rows [r0, r0 + rows) of X into the kernel memory at byte `x` (as fillBlock says), a NaN byte per row at `nan`. */
+function copyRows(
+  X: Float64Array,
+  cols: number,
+  r0: number,
+  rows: number,
+  round32: boolean,
+  xAt: number,
+  nanAt: number,
+): void {
   views();
   const x = f64;
-  const at = block.x / 8;
+  const at = xAt / 8;
   for (let r = 0; r < rows; r++) {
     const from = (r0 + r) * cols;
     const to = at + r * cols;
@@ -302,10 +317,8 @@ export function fillBlock(
       }
     }
     // the sum is NaN for ±inf too: those rows check each value
-    u8[block.nan + r] = Number.isNaN(sum) && hasNaN(x, to, cols) ? 1 : 0;
+    u8[nanAt + r] = Number.isNaN(sum) && hasNaN(x, to, cols) ? 1 : 0;
   }
-  block.rows = rows;
-  block.rowBytes = 8 * cols;
 }
 
 function hasNaN(x: Float64Array, from: number, n: number): boolean {
@@ -314,48 +327,64 @@ function hasNaN(x: Float64Array, from: number, n: number): boolean {
 }
 
 /**
- * The leaf ordinal (over the pack) that each row of the block (fillBlock) reaches in tree `t`: a view of the
- * kernel memory, good until the next call.
+ * All rows of X copied into the kernel memory once (read as float32 when `round32`), for tree after tree to
+ * walk (a decision tree, bagging's and isolation forests' members): made and freed by withKernelRows.
  */
-export function stepBlock(pack: StepPack, t: number): Int32Array {
-  const [nodes, thr] = residentOf(pack, () => [pack.nodes, pack.threshold, pack.trees]);
-  const { trees } = pack;
-  kernel.steps(
-    nodes,
-    thr,
-    trees[4 * t + ROOT],
-    trees[4 * t + FIRST_LEAF],
-    trees[4 * t + DEPTH],
-    trees[4 * t + SHIFT],
-    block.x,
-    block.rowBytes,
-    block.rows,
-    block.nan,
-    block.leaves,
-  );
-  views();
-  return i32.subarray(block.leaves / 4, block.leaves / 4 + block.rows);
+export interface KernelRows {
+  readonly x: number;
+  readonly nan: number;
+  readonly leaves: number;
+  readonly rows: number;
+  readonly rowBytes: number;
 }
 
-/**
- * The leaf (its node number in its own tree, as given to packTrees) that each of `rows` rows of X (row-major,
- * `cols` wide, read as float32 when `round32`) reaches in a pack of one tree.
- */
-export function treeLeaves(
-  pack: StepPack,
+/** fn on X's rows in the kernel memory, which are freed after it. */
+export function withKernelRows<T>(
   X: Float64Array,
   rows: number,
   cols: number,
   round32: boolean,
-  out: Int32Array,
-): Int32Array {
-  const { leafNode } = pack;
-  for (let start = 0; start < rows; start += BLOCK_ROWS) {
-    const n = Math.min(BLOCK_ROWS, rows - start);
-    fillBlock(X, cols, start, n, round32);
-    const leaves = stepBlock(pack, 0);
-    for (let r = 0; r < n; r++) out[start + r] = leafNode[leaves[r]];
+  fn: (rows: KernelRows) => T,
+): T {
+  // X values, a NaN byte per row (and 8 more: the kernel reads them 8 at a time), a leaf per row
+  const nanBytes = Math.ceil((rows + 8) / 4) * 4;
+  const bytes = rows * 8 * cols + nanBytes + 4 * rows;
+  const x = allocate(bytes);
+  try {
+    const input = {
+      x,
+      nan: x + rows * 8 * cols,
+      leaves: x + rows * 8 * cols + nanBytes,
+      rows,
+      rowBytes: 8 * cols,
+    };
+    copyRows(X, cols, 0, rows, round32, input.x, input.nan);
+    return fn(input);
+  } finally {
+    release(x, bytes);
   }
+}
+
+/** The leaf (its node number in its own tree, as given to packTrees) that each row reaches in a pack of one tree. */
+export function treeLeaves(pack: StepPack, input: KernelRows, out: Int32Array): Int32Array {
+  const [nodes, thr] = residentOf(pack, () => [pack.nodes, pack.threshold, pack.trees]);
+  const { trees, leafNode } = pack;
+  kernel.steps(
+    nodes,
+    thr,
+    trees[ROOT],
+    trees[FIRST_LEAF],
+    trees[DEPTH],
+    trees[SHIFT],
+    input.x,
+    input.rowBytes,
+    input.rows,
+    input.nan,
+    input.leaves,
+  );
+  views();
+  const at = input.leaves / 4;
+  for (let r = 0; r < input.rows; r++) out[r] = leafNode[i32[at + r]];
   return out;
 }
 
@@ -373,10 +402,17 @@ export interface LeafValues {
 }
 
 /**
- * out[(outRow + r) * stride + c] for the block's rows r (fillBlock): the init values plus, tree after tree, the
- * values of the leaf the row reaches in each of the pack's trees, added in the kernel.
+ * out[(outRow + r) * stride + c] for the block's rows r (fillBlock): the row's starting values (`start`, rows ×
+ * stride like `out`, else the init values, else zeros) plus, tree after tree, the values of the leaf the row
+ * reaches in each of the pack's trees, added in the kernel.
  */
-export function addLeafValues(pack: StepPack, values: LeafValues, out: Float64Array, outRow: number): void {
+export function addLeafValues(
+  pack: StepPack,
+  values: LeafValues,
+  out: Float64Array,
+  outRow: number,
+  start?: Float64Array,
+): void {
   const [nodes, thr, trees] = residentOf(pack, () => [pack.nodes, pack.threshold, pack.trees]);
   const [payload, columns] = residentOf(values, () => [values.payload, values.column]);
   const { stride, init } = values;
@@ -385,7 +421,8 @@ export function addLeafValues(pack: StepPack, values: LeafValues, out: Float64Ar
   views();
   const o = block.out / 8;
   const n = block.rows * stride;
-  if (init === undefined) f64.fill(0, o, o + n);
+  if (start !== undefined) f64.set(start.subarray(outRow * stride, outRow * stride + n), o);
+  else if (init === undefined) f64.fill(0, o, o + n);
   else for (let r = 0; r < block.rows; r++) f64.set(init, o + r * stride);
   kernel.add_leaf_values(
     nodes,
