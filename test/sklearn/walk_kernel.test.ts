@@ -72,4 +72,17 @@ describe("the batch tree kernel", () => {
       }
     });
   }
+
+  it("finds the same leaves in a batch too big for the thread's kernel memory (a memory of its own)", () => {
+    const t = tree("dt_clf_bc_leaf7.pkl");
+    // 80,000 rows × 30 features: 19 MB of float64 values, over the 16 MB the thread's memory takes
+    const rows = 80_000;
+    const X = rowsFor(t, rows, false);
+    const leaves = withKernelRows(X, rows, t.nFeatures, true, (input) => t.leaves(input));
+    const row = new Float32Array(t.nFeatures);
+    for (let i = 0; i < rows; i += 97) {
+      row.set(X.subarray(i * t.nFeatures, (i + 1) * t.nFeatures));
+      expect(leaves[i]).toBe(plainLeaf(t, row));
+    }
+  });
 });

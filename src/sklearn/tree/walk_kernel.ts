@@ -155,7 +155,7 @@ interface Kernel {
   add_leaf_values: AddLeafValues;
 }
 
-function instantiate(): Kernel {
+function compile(): object {
   let bytes: Buffer;
   try {
     bytes = readFileSync(WASM_FILE);
@@ -166,70 +166,100 @@ function instantiate(): Kernel {
       { cause },
     );
   }
-  const { exports } = new wasm.Instance(new wasm.Module(bytes));
-  return exports as unknown as Kernel;
+  return new wasm.Module(bytes);
 }
 
-const kernel = instantiate();
+const compiled = compile();
+const ALIGN = 16;
+const aligned = (bytes: number) => Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
 
 /**
- * The kernel memory's free space, first fit: sorted, non-adjacent [start, end) byte ranges, the last one open
- * to the end of the memory, which grows when no range fits.
+ * An instance of the kernel and its memory, with what it holds: copies of packs (made at a pack's first use,
+ * freed once the pack is collected), blocks of rows. A thread keeps one for good; a batch too big to leave
+ * its copy in that memory (WebAssembly memory never shrinks) gets a memory of its own, dropped after it.
  */
-const free: [number, number][] = [[0, kernel.memory.buffer.byteLength]];
-const ALIGN = 16;
+class KernelMemory {
+  readonly kernel: Kernel;
+  /** free space, first fit: sorted, non-adjacent [start, end) byte ranges; the memory grows when none fits */
+  private readonly free: [number, number][];
+  private readonly resident = new WeakMap<object, number[]>();
+  private readonly unused = new FinalizationRegistry<[number, number]>(([at, bytes]) =>
+    this.release(at, bytes),
+  );
+  /** views of the memory, remade when it grows (which detaches the old ones) */
+  private buffer: ArrayBuffer | undefined;
+  f64 = new Float64Array(0);
+  i32 = new Int32Array(0);
+  u8 = new Uint8Array(0);
 
-function allocate(bytes: number): number {
-  const size = Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
-  let i = free.findIndex(([start, end]) => end - start >= size);
-  if (i < 0) {
-    const last = free[free.length - 1];
-    const top = kernel.memory.buffer.byteLength;
-    const start = last !== undefined && last[1] === top ? last[0] : top;
-    kernel.memory.grow(Math.ceil((start + size - top) / 65536));
-    if (last !== undefined && last[1] === top) last[1] = kernel.memory.buffer.byteLength;
-    else free.push([top, kernel.memory.buffer.byteLength]);
-    i = free.length - 1;
+  constructor() {
+    this.kernel = new wasm.Instance(compiled).exports as unknown as Kernel;
+    this.free = [[0, this.kernel.memory.buffer.byteLength]];
   }
-  const at = free[i][0];
-  free[i][0] += size;
-  if (free[i][0] === free[i][1]) free.splice(i, 1);
-  return at;
+
+  allocate(bytes: number): number {
+    const { free } = this;
+    const { memory } = this.kernel;
+    const size = aligned(bytes);
+    let i = free.findIndex(([start, end]) => end - start >= size);
+    if (i < 0) {
+      const last = free[free.length - 1];
+      const top = memory.buffer.byteLength;
+      const start = last !== undefined && last[1] === top ? last[0] : top;
+      memory.grow(Math.ceil((start + size - top) / 65536));
+      if (last !== undefined && last[1] === top) last[1] = memory.buffer.byteLength;
+      else free.push([top, memory.buffer.byteLength]);
+      i = free.length - 1;
+    }
+    const at = free[i][0];
+    free[i][0] += size;
+    if (free[i][0] === free[i][1]) free.splice(i, 1);
+    return at;
+  }
+
+  release(at: number, bytes: number): void {
+    const { free } = this;
+    const end = at + aligned(bytes);
+    let i = free.findIndex(([start]) => start > at);
+    if (i < 0) i = free.length;
+    free.splice(i, 0, [at, end]);
+    // merge with the next range, then with the previous one
+    if (i + 1 < free.length && free[i + 1][0] === end) free.splice(i, 2, [at, free[i + 1][1]]);
+    if (i > 0 && free[i - 1][1] === at) free.splice(i - 1, 2, [free[i - 1][0], free[i][1]]);
+  }
+
+  /** The addresses of copies of `arrays` (an object's: a pack's nodes, a forest's payload), made at first use. */
+  residentOf(owner: object, arrays: () => readonly (Int32Array | Float64Array)[]): number[] {
+    let at = this.resident.get(owner);
+    if (at !== undefined) return at;
+    const list = arrays();
+    const bytes = list.reduce((n, a) => n + aligned(a.byteLength), 0);
+    let next = this.allocate(bytes);
+    this.unused.register(owner, [next, bytes]);
+    at = list.map((a) => {
+      new Uint8Array(this.kernel.memory.buffer, next, a.byteLength).set(
+        new Uint8Array(a.buffer, a.byteOffset, a.byteLength),
+      );
+      const here = next;
+      next += aligned(a.byteLength);
+      return here;
+    });
+    this.resident.set(owner, at);
+    return at;
+  }
+
+  views(): void {
+    const { buffer } = this.kernel.memory;
+    if (this.buffer === buffer) return;
+    this.buffer = buffer;
+    this.f64 = new Float64Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+  }
 }
 
-function release(at: number, bytes: number): void {
-  const end = at + Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
-  let i = free.findIndex(([start]) => start > at);
-  if (i < 0) i = free.length;
-  free.splice(i, 0, [at, end]);
-  // merge with the next range, then with the previous one
-  if (i + 1 < free.length && free[i + 1][0] === end) free.splice(i, 2, [at, free[i + 1][1]]);
-  if (i > 0 && free[i - 1][1] === at) free.splice(i - 1, 2, [free[i - 1][0], free[i][1]]);
-}
-
-/** Where this thread's kernel memory holds copies of an object's arrays (a pack's nodes, a forest's payload). */
-const resident = new WeakMap<object, number[]>();
-const unused = new FinalizationRegistry<[number, number]>(([at, bytes]) => release(at, bytes));
-
-/** The addresses of `arrays`' copies in the kernel memory, made at `owner`'s first use, freed once it is collected. */
-function residentOf(owner: object, arrays: () => readonly (Int32Array | Float64Array)[]): number[] {
-  let at = resident.get(owner);
-  if (at !== undefined) return at;
-  const list = arrays();
-  const bytes = list.reduce((n, a) => n + Math.ceil(a.byteLength / ALIGN) * ALIGN, 0);
-  let next = allocate(bytes);
-  unused.register(owner, [next, bytes]);
-  at = list.map((a) => {
-    new Uint8Array(kernel.memory.buffer, next, a.byteLength).set(
-      new Uint8Array(a.buffer, a.byteOffset, a.byteLength),
-    );
-    const here = next;
-    next += Math.ceil(a.byteLength / ALIGN) * ALIGN;
-    return here;
-  });
-  resident.set(owner, at);
-  return at;
-}
+/** This thread's kernel. */
+const main = new KernelMemory();
 
 /** Rows the kernel takes at a time: small enough for the block's values to stay in the first-level cache. */
 export const BLOCK_ROWS = 128;
@@ -240,30 +270,16 @@ const block = { x: 0, nan: 0, leaves: 0, out: 0, cols: 0, stride: 0, bytes: 0, r
 /** Room in the block for rows `cols` wide and outputs `stride` wide. */
 function reserveBlock(cols: number, stride: number): void {
   if (block.bytes > 0 && cols <= block.cols && stride <= block.stride) return;
-  if (block.bytes > 0) release(block.x, block.bytes);
+  if (block.bytes > 0) main.release(block.x, block.bytes);
   const c = Math.max(cols, block.cols);
   const s = Math.max(stride, block.stride, 1);
   block.bytes = BLOCK_ROWS * (8 * c + 1 + 4 + 8 * s);
-  block.x = allocate(block.bytes);
+  block.x = main.allocate(block.bytes);
   block.out = block.x + BLOCK_ROWS * 8 * c;
   block.nan = block.out + BLOCK_ROWS * 8 * s;
   block.leaves = block.nan + BLOCK_ROWS;
   block.cols = c;
   block.stride = s;
-}
-
-/** Views of the kernel memory (remade when it grows, which detaches the old ones). */
-let buffer: ArrayBuffer | undefined;
-let f64 = new Float64Array(0);
-let i32 = new Int32Array(0);
-let u8 = new Uint8Array(0);
-
-function views(): void {
-  if (buffer === kernel.memory.buffer) return;
-  buffer = kernel.memory.buffer;
-  f64 = new Float64Array(buffer);
-  i32 = new Int32Array(buffer);
-  u8 = new Uint8Array(buffer);
 }
 
 /**
@@ -281,13 +297,14 @@ export function fillBlock(
   outputs = 1,
 ): void {
   reserveBlock(cols, outputs);
-  copyRows(X, cols, r0, rows, round32, block.x, block.nan);
+  copyRows(main, X, cols, r0, rows, round32, block.x, block.nan);
   block.rows = rows;
   block.rowBytes = 8 * cols;
 }
 
 /** Rows [r0, r0 + rows) of X into the kernel memory at byte `x` (as fillBlock says), a NaN byte per row at `nan`. */
 function copyRows(
+  memory: KernelMemory,
   X: Float64Array,
   cols: number,
   r0: number,
@@ -296,8 +313,8 @@ function copyRows(
   xAt: number,
   nanAt: number,
 ): void {
-  views();
-  const x = f64;
+  memory.views();
+  const { f64: x, u8 } = memory;
   const at = xAt / 8;
   for (let r = 0; r < rows; r++) {
     const from = (r0 + r) * cols;
@@ -331,12 +348,16 @@ function hasNaN(x: Float64Array, from: number, n: number): boolean {
  * walk (a decision tree, bagging's and isolation forests' members): made and freed by withKernelRows.
  */
 export interface KernelRows {
+  readonly memory: KernelMemory;
   readonly x: number;
   readonly nan: number;
   readonly leaves: number;
   readonly rows: number;
   readonly rowBytes: number;
 }
+
+/** Rows bigger than this get a kernel memory of their own: the thread's keeps no batch-sized growth. */
+const SHARED_ROWS_BYTES = 16 * 1024 * 1024;
 
 /** fn on X's rows in the kernel memory, which are freed after it. */
 export function withKernelRows<T>(
@@ -349,27 +370,24 @@ export function withKernelRows<T>(
   // X values, a NaN byte per row (and 8 more: the kernel reads them 8 at a time), a leaf per row
   const nanBytes = Math.ceil((rows + 8) / 4) * 4;
   const bytes = rows * 8 * cols + nanBytes + 4 * rows;
-  const x = allocate(bytes);
+  const memory = bytes <= SHARED_ROWS_BYTES ? main : new KernelMemory();
+  const x = memory.allocate(bytes);
   try {
-    const input = {
-      x,
-      nan: x + rows * 8 * cols,
-      leaves: x + rows * 8 * cols + nanBytes,
-      rows,
-      rowBytes: 8 * cols,
-    };
-    copyRows(X, cols, 0, rows, round32, input.x, input.nan);
+    const nan = x + rows * 8 * cols;
+    const input = { memory, x, nan, leaves: nan + nanBytes, rows, rowBytes: 8 * cols };
+    copyRows(memory, X, cols, 0, rows, round32, x, nan);
     return fn(input);
   } finally {
-    release(x, bytes);
+    memory.release(x, bytes);
   }
 }
 
 /** The leaf (its node number in its own tree, as given to packTrees) that each row reaches in a pack of one tree. */
 export function treeLeaves(pack: StepPack, input: KernelRows, out: Int32Array): Int32Array {
-  const [nodes, thr] = residentOf(pack, () => [pack.nodes, pack.threshold, pack.trees]);
+  const { memory } = input;
+  const [nodes, thr] = memory.residentOf(pack, () => [pack.nodes, pack.threshold, pack.trees]);
   const { trees, leafNode } = pack;
-  kernel.steps(
+  memory.kernel.steps(
     nodes,
     thr,
     trees[ROOT],
@@ -382,7 +400,8 @@ export function treeLeaves(pack: StepPack, input: KernelRows, out: Int32Array): 
     input.nan,
     input.leaves,
   );
-  views();
+  memory.views();
+  const { i32 } = memory;
   const at = input.leaves / 4;
   for (let r = 0; r < input.rows; r++) out[r] = leafNode[i32[at + r]];
   return out;
@@ -413,18 +432,19 @@ export function addLeafValues(
   outRow: number,
   start?: Float64Array,
 ): void {
-  const [nodes, thr, trees] = residentOf(pack, () => [pack.nodes, pack.threshold, pack.trees]);
-  const [payload, columns] = residentOf(values, () => [values.payload, values.column]);
+  const [nodes, thr, trees] = main.residentOf(pack, () => [pack.nodes, pack.threshold, pack.trees]);
+  const [payload, columns] = main.residentOf(values, () => [values.payload, values.column]);
   const { stride, init } = values;
   if (stride > block.stride)
     throw new RangeError(`fillBlock reserved ${block.stride} outputs a row, not ${stride}`);
-  views();
+  main.views();
+  const { f64 } = main;
   const o = block.out / 8;
   const n = block.rows * stride;
   if (start !== undefined) f64.set(start.subarray(outRow * stride, outRow * stride + n), o);
   else if (init === undefined) f64.fill(0, o, o + n);
   else for (let r = 0; r < block.rows; r++) f64.set(init, o + r * stride);
-  kernel.add_leaf_values(
+  main.kernel.add_leaf_values(
     nodes,
     thr,
     trees,
@@ -440,6 +460,6 @@ export function addLeafValues(
     block.leaves,
     block.out,
   );
-  views();
-  out.set(f64.subarray(o, o + n), outRow * stride);
+  main.views();
+  out.set(main.f64.subarray(o, o + n), outRow * stride);
 }
