@@ -64,6 +64,8 @@ const TAKEN_BACK = 3;
  * and that a chunk taken back from a stalled worker costs little.
  */
 const CHUNKS_PER_THREAD = 8;
+/** The largest copy of X the pool keeps from one batch to the next. */
+const KEPT_X_BYTES = 16 * 1024 * 1024;
 const MIN_CHUNK_ROWS = 256;
 
 export interface Job {
@@ -131,7 +133,7 @@ class Pool {
   private closed = false;
   /** resolves once every worker has started (it answers its first message) */
   readonly ready: Promise<void>;
-  /** X copied where the workers can read it; reused from call to call (workers only read it) */
+  /** X copied where the workers can read it; reused from call to call (workers only read it), up to KEPT_X_BYTES */
   private shared: Float64Array = new Float64Array(0);
 
   constructor(readonly size: number) {
@@ -182,14 +184,20 @@ class Pool {
       this.dropped.register(pack, packId);
       for (const w of this.workers) w.postMessage({ type: "pack", id: packId, pack } satisfies ToWorker);
     }
-    if (this.shared.length < X.length) this.shared = new Float64Array(new SharedArrayBuffer(8 * X.length));
-    this.shared.set(X.length === rows * cols ? X : X.subarray(0, rows * cols));
+    const n = rows * cols;
+    // a batch-sized buffer is kept for the next batch only when small: a huge one would hold its memory for good
+    let shared = this.shared;
+    if (shared.length < n) {
+      shared = new Float64Array(new SharedArrayBuffer(8 * n));
+      if (8 * n <= KEPT_X_BYTES) this.shared = shared;
+    }
+    shared.set(X.subarray(0, n));
     const chunkRows = Math.max(MIN_CHUNK_ROWS, Math.ceil(rows / ((this.size + 1) * CHUNKS_PER_THREAD)));
     const chunks = Math.ceil(rows / chunkRows);
     const control = new Int32Array(new SharedArrayBuffer(4 * (chunks + 1))).fill(PENDING, 1);
     const job: Job = {
       packId,
-      X: this.shared,
+      X: shared,
       cols,
       rows,
       chunkRows,
