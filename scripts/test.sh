@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): lint, typecheck, build, install the test peers (MinIO, the
 # tritonclient venv, the mlflow venv whose scoring client is run against /invocations, Debian's chromium for
-# the /v2/docs page, Debian's h2load for the gRPC benchmark's load test, a real Kubernetes control plane; each built or installed once, then cached), then every
-# test suite.
+# the /v2/docs page, Debian's h2load for the gRPC benchmark's load test, a real Kubernetes control plane;
+# each built or installed once, then cached), then every test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run --silent lint
