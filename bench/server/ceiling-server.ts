@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { serveAsChild } from "./reference-server.js";
 import { REST_ANSWER } from "./workload.js";
 
 /**
@@ -15,11 +16,4 @@ const server = createServer((req, res) => {
     res.end(answer);
   });
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no TCP address");
-  process.stdout.write(`${JSON.stringify({ http: address.port })}\n`);
-});
-process.stdin.resume();
-process.stdin.on("end", () => process.exit(0));
+serveAsChild(server);

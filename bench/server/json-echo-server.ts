@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
+import { serveAsChild } from "./reference-server.js";
 import { MODEL } from "./workload.js";
 
 /**
@@ -19,11 +20,4 @@ const server = createServer((req, res) => {
     res.end(body);
   });
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no TCP address");
-  process.stdout.write(`${JSON.stringify({ http: address.port })}\n`);
-});
-process.stdin.resume();
-process.stdin.on("end", () => process.exit(0));
+serveAsChild(server);
