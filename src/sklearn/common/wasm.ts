@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { ErrorCodes, ModelserveError } from "../../errors.js";
 
 /**
- * The WebAssembly kernels of wasm/*.wat, built into wasm/*.wasm by `npm run build` (scripts/build-wasm.ts).
+ * The WebAssembly kernels (`wasm/*.wat` beside the code that calls them), built into `.wasm` files by
+ * `npm run build` (scripts/build-wasm.ts).
  * Each kernel has its own memory, which callers copy their inputs into and their outputs out of.
  */
 
@@ -16,13 +17,16 @@ interface Memory {
 const wasm = (
   globalThis as unknown as {
     WebAssembly: {
-      Module: new (bytes: Uint8Array) => object;
-      Instance: new (module: object) => { exports: Record<string, unknown> };
+      Module: new (bytes: Uint8Array) => CompiledKernel;
+      Instance: new (module: CompiledKernel) => { exports: Record<string, unknown> };
     };
   }
 ).WebAssembly;
 
 const PAGE_BYTES = 65536;
+
+/** A compiled WebAssembly module, to instantiate once per memory wanted. */
+export type CompiledKernel = object & { readonly __compiledKernel?: never };
 
 export interface WasmKernel {
   /** the module's exported functions */
@@ -31,20 +35,30 @@ export interface WasmKernel {
   reserve(bytes: number): ArrayBuffer;
 }
 
-/** Instantiates wasm/<name>.wasm, which must export its memory as "memory". */
-export function loadKernel(name: string): WasmKernel {
-  const file = new URL(`./wasm/${name}.wasm`, import.meta.url);
+/** Compiles the built kernel at `file` (a `wasm/<name>.wasm` beside its `.wat`). */
+export function compileKernel(file: URL): CompiledKernel {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (cause) {
+    const source = file.pathname.replace(/\.wasm$/, ".wat");
     throw new ModelserveError(
       ErrorCodes.MODEL_LOAD_FAILED,
-      `the kernel ${file.pathname} is missing: it is built from ${name}.wat by \`npm run build\``,
+      `the kernel ${file.pathname} is missing: it is built from ${source} by \`npm run build\``,
       { cause },
     );
   }
-  const { exports } = new wasm.Instance(new wasm.Module(bytes));
+  return new wasm.Module(bytes);
+}
+
+/** A new instance of a compiled kernel, with a memory of its own: its exports. */
+export function instantiate(compiled: CompiledKernel): Record<string, unknown> {
+  return new wasm.Instance(compiled).exports;
+}
+
+/** Instantiates common/wasm/<name>.wasm, which must export its memory as "memory". */
+export function loadKernel(name: string): WasmKernel {
+  const exports = instantiate(compileKernel(new URL(`./wasm/${name}.wasm`, import.meta.url)));
   const memory = exports.memory as Memory;
   return {
     exports,

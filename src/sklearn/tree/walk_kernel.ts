@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { ErrorCodes, ModelserveError } from "../../errors.js";
+import { compileKernel, instantiate } from "../common/wasm.js";
 
 /**
  * The batch tree walk shared by every tree model (decision trees, forests, HistGradientBoosting), on the main
@@ -106,16 +105,6 @@ export function treeShape(pack: StepPack, t: number): { firstLeaf: number; endLe
   return { firstLeaf: ordinal(t), endLeaf: ordinal(t + 1), depth: trees[4 * t + DEPTH] };
 }
 
-/** Node's WebAssembly global, typed here: the project's libs (ES2023, node) do not declare it. */
-const wasm = (
-  globalThis as unknown as {
-    WebAssembly: {
-      Module: new (bytes: Uint8Array) => object;
-      Instance: new (module: object) => { exports: Record<string, unknown> };
-    };
-  }
-).WebAssembly;
-
 type AddLeafValues = (
   nodes: number,
   thr: number,
@@ -147,29 +136,13 @@ type Steps = (
   out: number,
 ) => void;
 
-const WASM_FILE = new URL("./wasm/walk_kernel.wasm", import.meta.url);
-
 interface Kernel {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   steps: Steps;
   add_leaf_values: AddLeafValues;
 }
 
-function compile(): object {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(WASM_FILE);
-  } catch (cause) {
-    throw new ModelserveError(
-      ErrorCodes.MODEL_LOAD_FAILED,
-      `the tree kernel ${WASM_FILE.pathname} is missing: it is built from walk_kernel.wat by \`npm run build\``,
-      { cause },
-    );
-  }
-  return new wasm.Module(bytes);
-}
-
-const compiled = compile();
+const compiled = compileKernel(new URL("./wasm/walk_kernel.wasm", import.meta.url));
 const ALIGN = 16;
 const aligned = (bytes: number) => Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
 
@@ -193,7 +166,7 @@ class KernelMemory {
   u8 = new Uint8Array(0);
 
   constructor() {
-    this.kernel = new wasm.Instance(compiled).exports as unknown as Kernel;
+    this.kernel = instantiate(compiled) as unknown as Kernel;
     this.free = [[0, this.kernel.memory.buffer.byteLength]];
   }
 
