@@ -50,15 +50,20 @@ export interface Estimator {
 export type EstimatorFactory = (obj: PyObject, hydrate: (value: unknown) => unknown) => unknown;
 
 const factories = new Map<string, EstimatorFactory>();
+/** classes that are never an estimator's unfitted template (see buildOrTemplate) */
+const dataClasses = new Set<string>();
 
 /**
  * Register the factory for a class. `name` is the class's simple name ("LogisticRegression"); it matches any
  * module path under `sklearn.` because scikit-learn moves classes between private modules across releases.
- * Helper classes that are only data (Tree, _BinMapper, loss objects, KDTree…) register a factory too.
+ * Helper classes that are only data (Tree, _BinMapper, loss objects, KDTree…) register a factory too; with
+ * `data: true` a bad state of theirs fails the load with its own message, where an estimator without fitted
+ * attributes would load as an unfitted template.
  */
-export function registerClass(name: string, factory: EstimatorFactory): void {
+export function registerClass(name: string, factory: EstimatorFactory, options?: { data: boolean }): void {
   if (factories.has(name)) throw new Error(`duplicate sklearn class registration: ${name}`);
   factories.set(name, factory);
+  if (options?.data) dataClasses.add(name);
 }
 
 /**
@@ -69,10 +74,12 @@ const pickledForms = new WeakMap<object, PyObject>();
 
 export function factoryFor(cls: string): EstimatorFactory | undefined {
   if (!cls.startsWith("sklearn.")) return undefined;
-  const factory = factories.get(cls.slice(cls.lastIndexOf(".") + 1));
+  const name = cls.slice(cls.lastIndexOf(".") + 1);
+  const factory = factories.get(name);
   if (factory === undefined) return undefined;
+  const data = dataClasses.has(name);
   return (obj, hydrate) => {
-    const built = buildOrTemplate(factory, obj, hydrate);
+    const built = data ? factory(obj, hydrate) : buildOrTemplate(factory, obj, hydrate);
     if (typeof built === "object" && built !== null) pickledForms.set(built, obj);
     return built;
   };

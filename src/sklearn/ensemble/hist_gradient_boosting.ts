@@ -70,6 +70,12 @@ function histPack(trees: readonly HistTree[][], baseline: Float64Array): () => T
   };
 }
 
+function splitsOutside(owner: string, feature: number, width: number): EstimatorStateError {
+  return new EstimatorStateError(
+    `${owner} has a tree that splits on feature ${feature}, of ${width} features`,
+  );
+}
+
 function buildHistGradientBoosting(obj: PyObject): Estimator {
   const state = new State(obj);
   if (!state.has("_predictors")) return unfittedEstimator(obj);
@@ -92,9 +98,14 @@ function buildHistGradientBoosting(obj: PyObject): Estimator {
   if (pre !== undefined && !isEstimator(pre))
     throw state.typeError("_preprocessor", pre, "a fitted ColumnTransformer");
 
+  const maxFeature = trees.reduce((m, it) => it.reduce((mk, t) => Math.max(mk, t.maxFeature), m), -1);
+  const width = pre === undefined && state.has("n_features_in_") ? state.number("n_features_in_") : undefined;
+  if (width !== undefined && maxFeature >= width) throw splitsOutside(state.owner, maxFeature, width);
   const pack = histPack(trees, baseline);
   const rawPredict = (X: Matrix): Float64Array => {
     const Xt = pre === undefined ? X : toMatrix(callFloat(pre, "transform", matrixInput(X)));
+    // the preprocessor's output width is known only now
+    if (maxFeature >= Xt.cols) throw splitsOutside(state.owner, maxFeature, Xt.cols);
     const numerical = pack();
     if (numerical !== undefined) return predictPack(numerical, Xt.data, Xt.rows, Xt.cols);
     const raw = new Float64Array(Xt.rows * K);

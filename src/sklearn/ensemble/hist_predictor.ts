@@ -36,6 +36,11 @@ export class HistTree {
   /** categories that go left, 8 × uint32 (256 bits) per categorical split */
   readonly leftCatBitsets: Uint32Array;
   /**
+   * The highest feature a split reads (-1 for a lone leaf): the owner checks it against the width of what it
+   * predicts on, so that a hostile file cannot send a walk outside a row.
+   */
+  readonly maxFeature: number;
+  /**
    * Numerical trees only (no categorical split): the tree as the batch kernel takes it, 4 ints per node (left,
    * right, feature, the child NaN goes to; a leaf's children itself) beside the thresholds
    */
@@ -68,6 +73,7 @@ export class HistTree {
       ? Uint32Array.from(toFloat64(bits, "TreePredictor.raw_left_cat_bitsets"))
       : new Uint32Array(0);
     const n = this.value.length;
+    let maxFeature = -1;
     for (let i = 0; i < n; i++) {
       if (this.isLeaf[i]) continue;
       const l = this.left[i];
@@ -75,10 +81,14 @@ export class HistTree {
       if (l <= i || r <= i || l >= n || r >= n) {
         throw new EstimatorStateError(`TreePredictor node ${i} has children ${l}, ${r} outside the tree`);
       }
+      const f = this.feature[i];
+      if (f < 0) throw new EstimatorStateError(`TreePredictor node ${i} splits on feature ${f}`);
+      if (f > maxFeature) maxFeature = f;
       if (this.isCategorical[i] && (this.bitsetIdx[i] + 1) * 8 > this.leftCatBitsets.length) {
         throw new EstimatorStateError(`TreePredictor node ${i} refers to a missing category bitset`);
       }
     }
+    this.maxFeature = maxFeature;
     const numerical = this.isCategorical.every((c) => c === 0);
     if (!numerical) {
       this.linked = undefined;
@@ -180,5 +190,5 @@ export function knownCategoryBitsets(binMapper: unknown): { known: Uint32Array; 
   return { known, knownIdx };
 }
 
-registerClass("TreePredictor", (obj) => new HistTree(obj));
+registerClass("TreePredictor", (obj) => new HistTree(obj), { data: true });
 registerClass("_BinMapper", (obj) => obj);

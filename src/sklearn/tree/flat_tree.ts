@@ -104,4 +104,4 @@ export class FlatTree {
   }
 }
 
-registerClass("Tree", (obj) => new FlatTree(obj));
+registerClass("Tree", (obj) => new FlatTree(obj), { data: true });
