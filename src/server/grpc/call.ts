@@ -106,8 +106,7 @@ class UnaryCall {
   }
 
   private succeed(response: unknown): void {
-    // a stream the client reset (cancelled, its deadline passed) is destroyed: nobody to answer
-    if (this.done || this.stream.destroyed) return;
+    if (this.done || !answerable(this.stream)) return;
     let body: Buffer;
     try {
       body = framed(this.method.encode(response));
@@ -146,11 +145,19 @@ class UnaryCall {
 }
 
 /**
+ * Whether the stream can still carry an answer. A stream the client reset (cancelled, its deadline
+ * passed) or whose connection broke is closed, and may not be destroyed yet: respond() on it throws.
+ */
+function answerable(stream: ServerHttp2Stream): boolean {
+  return !stream.destroyed && !stream.closed;
+}
+
+/**
  * A failed call's whole answer in one HEADERS frame. When the request is still arriving (an oversize
  * message), the stream is then reset with NO_ERROR, which tells the client to stop sending.
  */
 function respondTrailersOnly(stream: ServerHttp2Stream, status: StatusError, httpStatus = 200): void {
-  if (stream.destroyed || stream.headersSent) return;
+  if (!answerable(stream) || stream.headersSent) return;
   stream.respond(
     {
       ":status": httpStatus,

@@ -24,6 +24,11 @@ export interface GrpcServerOptions {
   maxMessageBytes?: number;
   /** how long close() lets in-flight calls finish before cancelling them, in ms (default 10 000) */
   shutdownGraceMs?: number;
+  /**
+   * A connection with no frame in either direction for this long is closed with GOAWAY (its calls
+   * finish first), in ms (default 300 000)
+   */
+  idleTimeoutMs?: number;
   /** told of every call that fails with INTERNAL or UNKNOWN (a model that threw, a bug), as REST logs its 5xx */
   logger?: ErrorLogger;
 }
@@ -49,6 +54,7 @@ export async function startGrpcServer(
 ): Promise<GrpcServerHandle> {
   const host = options.host ?? "127.0.0.1";
   const graceMs = options.shutdownGraceMs ?? 10_000;
+  const idleMs = options.idleTimeoutMs ?? 300_000;
   const methods = new Map<string, Method>([
     ...methodsOf(PROTO_PATH, inferenceHandlers(dataplane)),
     ...methodsOf(REPOSITORY_PROTO_PATH, repositoryHandlers(dataplane)),
@@ -68,6 +74,12 @@ export async function startGrpcServer(
     session.once("close", () => sessions.delete(session));
     // a connection that breaks (reset, protocol error) ends its calls; the server keeps serving
     session.on("error", () => {});
+    // Idle connections are closed gracefully, and destroyed when still idle after one more period. The
+    // latter ends a connection nghttp2 refused with a GOAWAY (a protocol error): Node keeps its socket,
+    // and the stream that broke the rules, open until the client closes it, even after the client's FIN.
+    // (setTimeout's own callback is called once only)
+    session.setTimeout(idleMs);
+    session.on("timeout", () => (session.closed ? session.destroy() : session.close()));
   });
   server.on("stream", (stream, headers) => serveCall(stream, headers, context));
   const port = await new Promise<number>((resolve, reject) => {
