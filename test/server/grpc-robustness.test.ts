@@ -18,9 +18,10 @@ const root = new protobuf.Root();
 root.loadSync(PROTO_PATH, { keepCase: true });
 const InferRequest = root.lookupType("inference.ModelInferRequest");
 
-function requestBytes(model: string, values = [42]): Buffer {
+function requestBytes(model: string, values = [42], parameters?: object): Buffer {
   const message = InferRequest.encode({
     model_name: model,
+    parameters,
     inputs: [{ name: "t", datatype: "INT32", shape: [values.length], contents: { int_contents: values } }],
   }).finish();
   const prefix = Buffer.alloc(5);
@@ -124,6 +125,7 @@ function answerOf(
   session: ClientHttp2Session,
   headers: Record<string, string | string[]>,
   body?: Buffer,
+  options: { cancel?: boolean } = {},
 ): Promise<{ headers: IncomingHttpHeaders; trailers: IncomingHttpHeaders; error?: Error }> {
   const stream = session.request({
     ":method": "POST",
@@ -132,6 +134,7 @@ function answerOf(
     ...headers,
   });
   if (body !== undefined) stream.end(body);
+  if (options.cancel) stream.close(constants.NGHTTP2_CANCEL);
   stream.resume();
   return new Promise((resolve) => {
     let response: IncomingHttpHeaders = {};
@@ -229,6 +232,26 @@ describe("gRPC transport under hostile clients", () => {
     await expectServing();
   });
 
+  it("runs no model for a call the client cancelled as its request ended", async () => {
+    const failures: string[] = [];
+    const server = await startGrpcServer(f.dataplane, {
+      port: 0,
+      logger: { error: (_details, message) => failures.push(message) },
+    });
+    const session = connect(`http://127.0.0.1:${server.port}`);
+    try {
+      // the model throws, so each call it runs is logged; the END_STREAM and the reset leave together
+      const raising = requestBytes("echo", [1], { noop_raise: { string_param: "ran for nobody" } });
+      await Promise.all(Array.from({ length: 30 }, () => answerOf(session, {}, raising, { cancel: true })));
+      // the same call not cancelled, after them on the connection, is run and logged, alone
+      expect(grpcStatusOf(await answerOf(session, {}, raising))).toBe(13);
+      expect(failures).toEqual(["model 'echo' failed: ran for nobody"]);
+    } finally {
+      session.destroy();
+      await server.close();
+    }
+  });
+
   it("refuses oversize header blocks and streams past the concurrency limit, and keeps serving", async () => {
     const session = connect(`http://127.0.0.1:${f.server.port}`);
     session.on("error", () => {});
@@ -245,10 +268,9 @@ describe("gRPC transport under hostile clients", () => {
     const crowd = connect(`http://127.0.0.1:${f.server.port}`, { peerMaxConcurrentStreams: 2000 });
     crowd.on("error", () => {});
     try {
-      const answers = Array.from({ length: 1100 }, () => {
-        const answer = answerOf(crowd, {});
-        return answer;
-      });
+      const answers = Array.from({ length: 1100 }, () => answerOf(crowd, {}));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await expectServing();
       crowd.destroy();
       const outcomes = await Promise.all(answers);
       expect(outcomes.every((o) => o.error !== undefined || grpcStatusOf(o) !== 0)).toBe(true);

@@ -60,7 +60,9 @@ class UnaryCall {
       }
     });
     stream.once("end", () => {
-      if (this.done) return;
+      // a client that cancels as its request ends (END_STREAM and RST_STREAM read together) still
+      // gets 'end', after the reset: no model runs for it
+      if (this.done || !answerable(stream)) return;
       let request: unknown;
       try {
         request = this.decode(reader);
