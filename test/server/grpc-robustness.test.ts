@@ -280,6 +280,23 @@ describe("gRPC transport under hostile clients", () => {
     await expectServing();
   });
 
+  it("closes a silent connection with GOAWAY NO_ERROR after the idle timeout, its running call finished first", async () => {
+    const server = await startGrpcServer(f.dataplane, { port: 0, idleTimeoutMs: 200 });
+    const session = connect(`http://127.0.0.1:${server.port}`);
+    try {
+      const goaway = new Promise<number>((resolve) => session.once("goaway", resolve));
+      const closed = new Promise((resolve) => session.once("close", resolve));
+      // the slow model answers after 300 ms: past one idle period, within two
+      const answer = await answerOf(session, {}, requestBytes("slow"));
+      expect(grpcStatusOf(answer)).toBe(0);
+      expect(await goaway).toBe(constants.NGHTTP2_NO_ERROR);
+      await closed;
+    } finally {
+      session.destroy();
+      await server.close();
+    }
+  });
+
   it("a client that never reads its answer holds no call past close()'s grace period", async () => {
     const server = await startGrpcServer(f.dataplane, { port: 0, shutdownGraceMs: 100 });
     // a window of 0: the server can send the answer's headers but none of its message

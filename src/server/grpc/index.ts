@@ -26,7 +26,8 @@ export interface GrpcServerOptions {
   shutdownGraceMs?: number;
   /**
    * A connection with no frame in either direction for this long is closed with GOAWAY (its calls
-   * finish first), in ms (default 300 000)
+   * finish first), and destroyed when still silent one period later (a call whose model takes longer
+   * than that is ended), in ms (default 300 000)
    */
   idleTimeoutMs?: number;
   /** told of every call that fails with INTERNAL or UNKNOWN (a model that threw, a bug), as REST logs its 5xx */
