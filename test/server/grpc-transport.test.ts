@@ -361,6 +361,19 @@ describe("gRPC deadlines", () => {
     expect((await rawCall(prefixed(SLOW), { "grpc-timeout": "99999999H" })).grpcStatus).toBe(0);
   });
 
+  it("reads every grpc-timeout unit: 100 ms in any unit ends the 400 ms model, 1 s in any unit does not", async () => {
+    const statuses = async (timeouts: string[]) =>
+      Promise.all(
+        timeouts.map(async (t) => (await rawCall(prefixed(SLOW), { "grpc-timeout": t })).grpcStatus),
+      );
+    const expired = await statuses(["100m", "100000u", "99999999n"]);
+    expect(expired).toEqual(Array(3).fill(status.DEADLINE_EXCEEDED));
+    const inTime = await statuses(["1H", "1M", "1S", "1000m", "1000000u", "2"]);
+    expect(inTime.slice(0, 5)).toEqual(Array(5).fill(0));
+    // a value without its unit is malformed
+    expect(inTime[5]).toBe(status.INTERNAL);
+  });
+
   it("INTERNAL for a malformed grpc-timeout", async () => {
     const r = await rawCall(prefixed(REQUEST_BYTES), { "grpc-timeout": "123456789m" });
     expect(r.grpcStatus).toBe(status.INTERNAL);
