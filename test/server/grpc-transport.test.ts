@@ -5,6 +5,8 @@ import protobuf from "protobufjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGrpcServer } from "../../src/server/grpc/index.js";
 import { PROTO_PATH } from "../../src/server/grpc/proto.js";
+import { toStatus } from "../../src/server/grpc/status.js";
+import { SettingsError } from "../../src/server/settings.js";
 import { inferenceService } from "./grpc-clients.js";
 import { type GrpcFixture, startGrpcFixture } from "./grpc-harness.js";
 
@@ -225,6 +227,11 @@ describe("gRPC methods and status messages", () => {
     const raw = await rawCall(prefixed(Buffer.alloc(0)), {}, { path: "/other.Service/Call" });
     expect(raw.httpStatus).toBe(200);
     expect(raw.grpcStatus).toBe(status.UNIMPLEMENTED);
+  });
+
+  it("maps invalid settings to INVALID_ARGUMENT, as REST answers them 400, not UNKNOWN", () => {
+    const status = toStatus(new SettingsError("parallel_workers must be >= 0"));
+    expect(status).toEqual({ code: 3, details: "parallel_workers must be >= 0" });
   });
 
   it("percent-encodes grpc-message, so a non-ASCII model name reaches the client intact", async () => {

@@ -55,6 +55,7 @@ export class GrpcProtocolError extends Error implements StatusError {
 /** ModelserveError codes → gRPC status codes, mirroring the REST status each code maps to. */
 const STATUS_OF: Partial<Record<ErrorCode, StatusCode>> = {
   [ErrorCodes.BAD_REQUEST]: Status.INVALID_ARGUMENT,
+  [ErrorCodes.SPEC_INVALID]: Status.INVALID_ARGUMENT,
   [ErrorCodes.MODEL_NOT_FOUND]: Status.NOT_FOUND,
   [ErrorCodes.NOT_FOUND]: Status.NOT_FOUND,
   [ErrorCodes.MODEL_NOT_READY]: Status.UNAVAILABLE,
