@@ -290,6 +290,18 @@ describe("gRPC transport under hostile clients", () => {
     await expectServing();
   });
 
+  it("survives a rapid reset: 2000 calls opened and cancelled at once on one connection", async () => {
+    const session = connect(`http://127.0.0.1:${f.server.port}`);
+    session.on("error", () => {});
+    try {
+      const body = requestBytes("echo");
+      await Promise.all(Array.from({ length: 2000 }, () => answerOf(session, {}, body, { cancel: true })));
+    } finally {
+      session.destroy();
+    }
+    await expectServing();
+  });
+
   it("runs no model for a call the client cancelled as its request ended", async () => {
     const failures: string[] = [];
     const server = await startGrpcServer(f.dataplane, {
