@@ -1,5 +1,6 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { type ErrorCode, ErrorCodes, ModelserveError } from "../../errors.js";
+import { startModuleWorker } from "../../module-worker.js";
 import type { LoadedModel, ModelMetadata, ModelSettings } from "../../runtimes/runtime.js";
 import { InferenceFailedError, ModelLoadError } from "../errors.js";
 import type { ModelHistogram } from "../metrics.js";
@@ -12,16 +13,8 @@ import type { FromWorker, SerializedError, ToWorker, WorkerData } from "./messag
  * flight. A worker that dies fails its in-flight requests (500) and is replaced.
  */
 
-// Under tsx/vitest this module is TypeScript source and so is the worker: the thread then registers
-// tsx's loader itself (a worker does not inherit the parent's --import hooks) before importing it.
-const SOURCE = import.meta.url.endsWith(".ts");
-const ENTRY = new URL(SOURCE ? "./worker-entry.ts" : "./worker-entry.js", import.meta.url);
-const SOURCE_BOOT = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY.href)}); });`;
-
 function spawnWorker(data: WorkerData): Worker {
-  return SOURCE
-    ? new Worker(SOURCE_BOOT, { eval: true, workerData: data, execArgv: [] })
-    : new Worker(ENTRY, { workerData: data });
+  return startModuleWorker(import.meta.url, "worker-entry", { workerData: data });
 }
 
 interface Call {

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
-import { isMainThread, Worker } from "node:worker_threads";
+import { isMainThread, type Worker } from "node:worker_threads";
+import { startModuleWorker } from "../../module-worker.js";
 import { predictRows, type TreePack } from "./tree_pack.js";
 
 /**
@@ -113,12 +114,6 @@ export function claimChunks(job: Job, compute: (r0: number, r1: number) => void)
   }
 }
 
-// Under tsx/vitest this module is TypeScript source and so is the worker: the thread then registers tsx's
-// loader itself (a worker does not inherit the parent's --import hooks) before importing it.
-const SOURCE = import.meta.url.endsWith(".ts");
-const ENTRY = new URL(SOURCE ? "./parallel_worker.ts" : "./parallel_worker.js", import.meta.url);
-const SOURCE_BOOT = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY.href)}); });`;
-
 class Pool {
   private readonly workers: Worker[] = [];
   private readonly packIds = new WeakMap<TreePack, number>();
@@ -139,7 +134,7 @@ class Pool {
   constructor(readonly size: number) {
     const started: Promise<unknown>[] = [];
     for (let i = 0; i < size; i++) {
-      const worker = SOURCE ? new Worker(SOURCE_BOOT, { eval: true, execArgv: [] }) : new Worker(ENTRY);
+      const worker = startModuleWorker(import.meta.url, "parallel_worker");
       worker.unref();
       started.push(
         new Promise((resolve) => {
